@@ -1,0 +1,122 @@
+"""Sessions: the Django matrix for the docs harness, the site, lint and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Line:
+    """One supported Django release line and what it runs with."""
+
+    django: str
+    python: str
+    whitenoise: str
+
+
+# The one place that states the Django matrix. Newest patch of each line.
+MATRIX = (
+    Line("3.2", "3.10", "whitenoise==6.7.0"),
+    Line("4.0", "3.10", "whitenoise==6.7.0"),
+    Line("4.1", "3.11", "whitenoise==6.7.0"),
+    Line("4.2", "3.12", "whitenoise>=6.8,<7"),
+    Line("5.0", "3.12", "whitenoise>=6.8,<7"),
+    Line("5.1", "3.13", "whitenoise>=6.8,<7"),
+    Line("5.2", "3.13", "whitenoise>=6.8,<7"),
+    Line("6.0", "3.13", "whitenoise>=6.8,<7"),
+    Line("6.1", "3.13", "whitenoise>=6.8,<7"),
+)
+#: The oldest and newest lines: where the harness's own tests run.
+EDGE_LINES = (MATRIX[0], MATRIX[-1])
+DOCS_PYTHON = "3.11"
+
+nox.options.default_venv_backend = "uv"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["test-examples", "test-harness", "lint", "docs-build"]
+
+
+def _expose_pyenv_interpreters() -> None:
+    """pyenv's shims only run the versions PYENV_VERSION names; name them all.
+
+    Appends to what is there (the pyenv nox shim sets it), global version first.
+    """
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    if not (root / "versions").is_dir():
+        return
+    named = [v for v in os.environ.get("PYENV_VERSION", "").split(":") if v]
+    global_file = root / "version"
+    if not named and global_file.is_file():
+        named = global_file.read_text().split()
+    installed = sorted(p.name for p in (root / "versions").iterdir() if p.name[:1].isdigit())
+    os.environ["PYENV_VERSION"] = ":".join(named + [v for v in installed if v not in named])
+
+
+_expose_pyenv_interpreters()
+os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+
+
+def _install_line(session: nox.Session, line: Line) -> None:
+    session.install("--group", "test", f"django~={line.django}.0", line.whitenoise)
+
+
+def _pytest(session: nox.Session, line: Line, *args: str) -> None:
+    _install_line(session, line)
+    session.run("python", "-m", "pytest", *args, *session.posargs)
+
+
+@nox.session(name="test-examples")
+@nox.parametrize(
+    "python,line",
+    [(line.python, line) for line in MATRIX],
+    ids=[line.django for line in MATRIX],
+)
+def test_examples(session: nox.Session, line: Line) -> None:
+    """Run every block in docs/ on one Django line (-- --docs-dir DIR for another folder)."""
+    _pytest(session, line, "tests/test_docs.py", "tests/test_docs_lint.py")
+
+
+@nox.session(name="test-harness")
+@nox.parametrize(
+    "python,line",
+    [(line.python, line) for line in EDGE_LINES],
+    ids=[line.django for line in EDGE_LINES],
+)
+def test_harness(session: nox.Session, line: Line) -> None:
+    """Prove the harness fails on broken pages and passes on fixed ones."""
+    _pytest(session, line, "tests/harness_tests")
+
+
+@nox.session(python=DOCS_PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("--group", "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(name="docs-build", python=DOCS_PYTHON)
+def docs_build(session: nox.Session) -> None:
+    """Build the site with mkdocs build --strict."""
+    session.install("--group", "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "build/site", *session.posargs)
+
+
+@nox.session(python=DOCS_PYTHON, default=False)
+def serve(session: nox.Session) -> None:
+    """Serve the docs on 127.0.0.1:8000 with live reload (mkdocs serve)."""
+    session.install("--group", "docs")
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs)
+
+
+@nox.session(python=DOCS_PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Time one line and the whole matrix, warm, beside the floor for one line."""
+    session.install("--group", "test", "django~=5.2.0", "whitenoise>=6.8,<7")
+    session.run("python", "tests/bench.py", *session.posargs)

@@ -1,0 +1,131 @@
+"""Report a Django project's effective static-files set-up as JSON.
+
+Run inside the project (``python django_facts.py`` with the project as the working
+directory and DJANGO_SETTINGS_MODULE set). It boots Django once, runs the same system
+checks as ``manage.py check``, and prints one JSON object on its last line. It imports
+nothing from the harness, so it runs under whatever Python the project uses.
+"""
+
+import io
+import json
+import os
+import sys
+import traceback
+
+
+def _error(exc):
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _class_path(obj):
+    cls = type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _version(distribution):
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def storage_facts():
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    facts = {"staticfiles_storage": None, "staticfiles_storage_error": None}
+    try:
+        staticfiles_storage._setup()
+        storage = staticfiles_storage._wrapped
+    except Exception as exc:
+        facts["staticfiles_storage_error"] = _error(exc)
+        return facts
+    facts["staticfiles_storage"] = _class_path(storage)
+    facts["manifest"] = isinstance(storage, ManifestFilesMixin)
+    try:
+        from whitenoise.storage import CompressedStaticFilesStorage
+        from whitenoise.storage import CompressedManifestStaticFilesStorage as Both
+    except ImportError:
+        facts["compressed"] = False
+        facts["whitenoise_storage"] = False
+    else:
+        facts["compressed"] = isinstance(storage, (CompressedStaticFilesStorage, Both))
+        facts["whitenoise_storage"] = type(storage).__module__.startswith("whitenoise")
+    return facts
+
+
+def default_storage_error():
+    from django.core.files.storage import default_storage
+
+    try:
+        default_storage._setup()
+        default_storage.exists("facts-probe.txt")
+    except Exception as exc:
+        return _error(exc)
+    return None
+
+
+def middleware_errors(middleware):
+    from django.utils.module_loading import import_string
+
+    errors = {}
+    for path in middleware:
+        try:
+            import_string(path)
+        except Exception as exc:
+            errors[path] = _error(exc)
+    return errors
+
+
+def check_output():
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    out = io.StringIO()
+    try:
+        call_command("check", stdout=out, stderr=out)
+    except SystemCheckError as exc:
+        return False, str(exc)
+    return True, out.getvalue()
+
+
+def main():
+    sys.path.insert(0, os.getcwd())
+    facts = {"django": None, "settings_error": None}
+    try:
+        import django
+
+        facts["django"] = django.get_version()
+        django.setup()
+        from django.conf import settings
+
+        facts.update(
+            debug=settings.DEBUG,
+            middleware=list(settings.MIDDLEWARE),
+            installed_apps=list(settings.INSTALLED_APPS),
+            static_url=settings.STATIC_URL,
+            static_root=str(settings.STATIC_ROOT) if settings.STATIC_ROOT else None,
+            staticfiles_dirs=[str(d[1] if isinstance(d, tuple) else d) for d in settings.STATICFILES_DIRS],
+            overridden={
+                name: settings.is_overridden(name)
+                for name in ("STATICFILES_STORAGE", "STORAGES", "WHITENOISE_MAX_AGE")
+            },
+            whitenoise_max_age=getattr(settings, "WHITENOISE_MAX_AGE", None),
+            whitenoise=_version("whitenoise"),
+            brotli=_version("brotli") or _version("Brotli"),
+        )
+        facts["middleware_errors"] = middleware_errors(settings.MIDDLEWARE)
+        facts.update(storage_facts())
+        facts["default_storage_error"] = default_storage_error()
+        facts["check_passed"], facts["check_output"] = check_output()
+    except Exception as exc:
+        facts["settings_error"] = _error(exc)
+        facts["traceback"] = traceback.format_exc()
+    print(json.dumps(facts))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""Find every fenced code block in Markdown, with its options and Django range.
+
+The grammar of an opening fence is documented in CONTRIBUTING.md:
+
+    ```LANGUAGE [key="value" ...]
+
+Blocks inside content tabs (``=== "Django 4.2+"``) take their Django range from the
+tab label. Python blocks are also found by pytest-examples, and the two finders must
+agree, so a block that one of them misses is an error, not a silent drop.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytest_examples import find_examples
+
+from .versions import EVERY_LINE, DjangoRange, RangeError, parse_range
+from .versions import range_from_tab_label as _range_from_tab_label
+
+#: Options the harness reads. Each maps to what it means, for error messages.
+HARNESS_OPTIONS = {
+    "title": "the file a Python block edits, e.g. settings.py",
+    "django": "the Django lines the block is for, e.g. 4.2+ or 3.2 to 4.1",
+    "skip": "why the block is not executed (shown in the report)",
+}
+#: Options only the site renders; the harness accepts and ignores them.
+RENDER_OPTIONS = {"linenums", "hl_lines"}
+
+_FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_TAB = re.compile(r'^(?P<indent> *)===[!+]?\s+"(?P<label>[^"]*)"\s*$')
+_OPTION = re.compile(r'(?P<key>[A-Za-z_][\w-]*)="(?P<value>[^"]*)"')
+_PYTHON_LANGUAGES = {"py", "python", "python3"}
+
+
+class FenceError(ValueError):
+    """A fence the harness cannot read; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced code block of a page."""
+
+    path: Path
+    line: int
+    language: str
+    options: Mapping[str, str]
+    source: str
+    django: DjangoRange = EVERY_LINE
+    tab: str | None = None
+    #: Set when the fence cannot be read; the block then fails on every line.
+    error: str | None = field(default=None, compare=False)
+
+    @property
+    def location(self) -> str:
+        return f"{self.path.as_posix()}:{self.line}"
+
+    @property
+    def is_python(self) -> bool:
+        return self.language in _PYTHON_LANGUAGES
+
+
+def parse_info_string(info: str) -> tuple[str, dict[str, str]]:
+    """``python title="settings.py"`` -> ``("python", {"title": "settings.py"})``."""
+    info = info.strip()
+    language, _, rest = info.partition(" ")
+    if "=" in language:
+        language, rest = "", info
+    options: dict[str, str] = {}
+    leftover = _OPTION.sub(lambda m: _take(options, m), rest).strip()
+    if leftover:
+        raise FenceError(f"cannot read {leftover!r} in the fence; write key=\"value\"")
+    for key in options:
+        if key not in HARNESS_OPTIONS and key not in RENDER_OPTIONS:
+            known = ", ".join(sorted({*HARNESS_OPTIONS, *RENDER_OPTIONS}))
+            raise FenceError(f"unknown fence option {key!r} (known: {known})")
+    return language.lower(), options
+
+
+def _take(options: dict[str, str], match: re.Match[str]) -> str:
+    key = match.group("key")
+    if key in options:
+        raise FenceError(f"fence option {key!r} is given twice")
+    options[key] = match.group("value")
+    return ""
+
+
+def extract_blocks(path: Path, text: str, display_path: Path | None = None) -> list[Block]:
+    """Every fenced block of one Markdown text, in page order."""
+    shown = display_path or path
+    blocks = [_to_block(shown, raw) for raw in _raw_fences(text)]
+    _agree_with_pytest_examples(path, shown, blocks)
+    return blocks
+
+
+@dataclass
+class _RawFence:
+    line: int
+    info: str
+    body: str
+    tab: str | None
+    tab_range: DjangoRange
+    tab_error: str | None
+
+
+def _raw_fences(text: str) -> Iterator[_RawFence]:
+    lines = text.splitlines()
+    tabs: list[tuple[int, str]] = []  # (indent of the === line, label)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        indent = len(line) - len(line.lstrip(" "))
+        if line.strip():
+            while tabs and indent <= tabs[-1][0] and not _TAB.match(line):
+                tabs.pop()
+        tab_match = _TAB.match(line)
+        if tab_match:
+            while tabs and tabs[-1][0] >= indent:
+                tabs.pop()
+            tabs.append((indent, tab_match.group("label")))
+            index += 1
+            continue
+        opening = _FENCE_OPEN.match(line)
+        if not opening or (opening["fence"][0] == "`" and "`" in opening["info"]):
+            index += 1
+            continue
+        fence, fence_indent = opening["fence"], len(opening["indent"])
+        closing = re.compile(rf"^ {{0,{fence_indent + 3}}}{fence[0]}{{{len(fence)},}}\s*$")
+        end = index + 1
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        # CommonMark: a fence left open runs to the end of the document.
+        body = textwrap.dedent("\n".join(lines[index + 1 : end]))
+        label = tabs[-1][1] if tabs else None
+        tab_range, tab_error = EVERY_LINE, None
+        for _, tab_label in tabs:
+            try:
+                tab_range = tab_range.intersect(_range_from_tab_label(tab_label))
+            except RangeError as exc:
+                tab_error = str(exc)
+        yield _RawFence(index + 1, opening["info"], body + "\n", label, tab_range, tab_error)
+        index = end + 1
+
+
+def _to_block(path: Path, raw: _RawFence) -> Block:
+    try:
+        language, options = parse_info_string(raw.info)
+    except FenceError as exc:
+        return Block(path, raw.line, "", {}, raw.body, tab=raw.tab, error=str(exc))
+    django, error = raw.tab_range, raw.tab_error
+    if "django" in options:
+        try:
+            django = django.intersect(parse_range(options["django"]))
+        except RangeError as exc:
+            error = str(exc)
+    return Block(path, raw.line, language, options, raw.body, django, raw.tab, error)
+
+
+def _agree_with_pytest_examples(path: Path, shown: Path, blocks: list[Block]) -> None:
+    """pytest-examples finds Python blocks on its own; both finders must agree."""
+    ours = {b.line for b in blocks if b.is_python or b.language.startswith("py")}
+    theirs = {example.start_line for example in find_examples(path)}
+    if ours != theirs:
+        missing = sorted(theirs - ours) or sorted(ours - theirs)
+        raise FenceError(
+            f"{shown.as_posix()}: the block finders disagree on the Python blocks at "
+            f"line(s) {missing}; check the fences there are closed and indented alike"
+        )
+
+
+def find_pages(docs_dir: Path, root: Path) -> list[Path]:
+    """Markdown pages under ``docs_dir``, sorted, as paths relative to ``root``."""
+    pages = sorted(docs_dir.rglob("*.md"))
+    return [p.resolve().relative_to(root.resolve()) if _under(p, root) else p for p in pages]
+
+
+def _under(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,40 @@
+"""Plain HTTP requests to a server on 127.0.0.1; no redirects followed, no decoding."""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    def describe(self) -> str:
+        shown = ", ".join(f"{k}: {v}" for k, v in sorted(self.headers.items()))
+        return f"HTTP {self.status} ({shown})"
+
+
+def request(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 15,
+) -> Response:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, headers=dict(headers or {}))
+        reply = connection.getresponse()
+        body = reply.read()
+        names = {k.lower(): v for k, v in reply.getheaders()}
+        return Response(reply.status, names, body)
+    finally:
+        connection.close()

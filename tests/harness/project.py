@@ -1,0 +1,190 @@
+"""A fresh Django project on disk, made the way a reader makes one, and its commands.
+
+``startproject`` runs once per session; each page gets a copy of that project with the
+example app from ``examples/`` installed, so pages never share state.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .settings_merge import apply_snippet
+
+PROJECT = "mysite"
+EXAMPLE_APP = "static_demo"
+#: Module the production server boots: the project's settings with DEBUG off.
+PRODUCTION_SETTINGS = "production_check_settings"
+FACTS_SCRIPT = Path(__file__).with_name("django_facts.py")
+COMMAND_TIMEOUT = 180
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    argv: tuple[str, ...]
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, lines: int = 25) -> str:
+        return "\n".join(self.output.splitlines()[-lines:])
+
+
+def django_default(name: str) -> str | None:
+    """Django's own default for a setting, as Python source, if it is a literal."""
+    from django.conf import global_settings
+
+    if not hasattr(global_settings, name):
+        return None
+    source = repr(getattr(global_settings, name))
+    try:
+        ast.literal_eval(source)
+    except ValueError:
+        return None
+    return source
+
+
+class ProjectFactory:
+    """Makes the startproject template once, then one copy per page."""
+
+    def __init__(self, workdir: Path, examples_dir: Path) -> None:
+        self.workdir = workdir
+        self.examples_dir = examples_dir
+        self._lock = threading.Lock()
+        self._template: Path | None = None
+        self._pristine_settings = ""
+
+    def new(self, name: str) -> Project:
+        template = self._ensure_template()
+        root = self.workdir / name
+        shutil.copytree(template, root, symlinks=True)
+        return Project(root, self._pristine_settings)
+
+    def _ensure_template(self) -> Path:
+        with self._lock:
+            if self._template is None:
+                self._template = self._make_template()
+            return self._template
+
+    def _make_template(self) -> Path:
+        root = self.workdir / "startproject"
+        root.mkdir(parents=True)
+        result = _run([_django_admin(), "startproject", PROJECT, str(root)], cwd=root)
+        if not result.ok:
+            raise RuntimeError(f"django-admin startproject failed:\n{result.output}")
+        project = Project(root, "")
+        self._pristine_settings = project.settings_path.read_text()
+        self._install_example_app(project)
+        return root
+
+    def _install_example_app(self, project: Project) -> None:
+        shutil.copytree(self.examples_dir / EXAMPLE_APP, project.root / EXAMPLE_APP)
+        shutil.copytree(self.examples_dir / "project_static", project.root / "static")
+        project.apply_settings(f'INSTALLED_APPS = [..., "{EXAMPLE_APP}"]')
+        urls = project.root / PROJECT / "urls.py"
+        urls.write_text(
+            urls.read_text()
+            + "\nfrom django.urls import include  # noqa: E402\n\n"
+            + f'urlpatterns += [path("", include("{EXAMPLE_APP}.urls"))]\n'
+        )
+        (project.root / f"{PRODUCTION_SETTINGS}.py").write_text(
+            f"from {PROJECT}.settings import *  # noqa: F403\n\n"
+            "DEBUG = False\n"
+            'ALLOWED_HOSTS = ["127.0.0.1"]\n'
+        )
+
+
+def _django_admin() -> str:
+    return str(Path(sys.executable).with_name("django-admin"))
+
+
+def _run(
+    argv: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> CommandResult:
+    completed = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    return CommandResult(tuple(argv), completed.returncode, completed.stdout + completed.stderr)
+
+
+@dataclass
+class Project:
+    root: Path
+    pristine_settings: str
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / PROJECT / "settings.py"
+
+    def env(self, *, production: bool = False) -> dict[str, str]:
+        env = dict(os.environ)
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTHONUNBUFFERED"] = "1"
+        env["DJANGO_SETTINGS_MODULE"] = (
+            PRODUCTION_SETTINGS if production else f"{PROJECT}.settings"
+        )
+        return env
+
+    def manage(self, args: tuple[str, ...], *, stdin: str = "") -> CommandResult:
+        argv = [sys.executable, "manage.py", *args]
+        return _run(argv, cwd=self.root, env=self.env(), stdin=stdin)
+
+    def manage_argv(self, args: tuple[str, ...]) -> list[str]:
+        return [sys.executable, "manage.py", *args]
+
+    def gunicorn_argv(self, port: int) -> list[str]:
+        return [
+            sys.executable, "-m", "gunicorn", f"{PROJECT}.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", "1",
+        ]  # fmt: skip
+
+    def facts(self, *, production: bool) -> dict:
+        result = _run(
+            [sys.executable, str(FACTS_SCRIPT)], cwd=self.root, env=self.env(production=production)
+        )
+        try:
+            return json.loads(result.output.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            raise RuntimeError(f"the settings probe printed no report:\n{result.tail()}") from None
+
+    def apply_settings(self, snippet: str) -> frozenset[str]:
+        applied = apply_snippet(self.settings_path.read_text(), snippet, django_default)
+        self.settings_path.write_text(applied.source)
+        return applied.touched
+
+    def declared_settings(self) -> dict[str, object]:
+        """Execute settings.py as Python (no Django boot); raises what it raises."""
+        namespace: dict[str, object] = {
+            "__file__": str(self.settings_path),
+            "__name__": f"{PROJECT}.settings",
+        }
+        code = compile(self.settings_path.read_text(), str(self.settings_path), "exec")
+        exec(code, namespace)
+        return namespace
+
+    def settings_diff(self) -> str:
+        diff = difflib.unified_diff(
+            self.pristine_settings.splitlines(keepends=True),
+            self.settings_path.read_text().splitlines(keepends=True),
+            fromfile="settings.py (startproject)",
+            tofile="settings.py (after the page)",
+        )
+        return "".join(diff)

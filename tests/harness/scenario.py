@@ -1,0 +1,284 @@
+"""One page, applied block by block to a fresh project, as a reader follows it.
+
+Blocks apply in page order. Settings blocks edit ``settings.py``; shell blocks run.
+``runserver`` starts a real development server and checks it on the spot; after the
+last block, the project's effective settings are checked and, when WhiteNoise is in
+MIDDLEWARE, a real gunicorn with DEBUG=False is checked over HTTP. Each check's
+verdict lands on the block responsible for it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from . import checks
+from .checks import CheckResult
+from .commands import SHELL_LANGUAGES, Command, CommandError, read_shell_block
+from .fences import Block
+from .fetch import request
+from .project import Project, ProjectFactory
+from .servers import ServerError, serve
+from .settings_merge import SnippetError
+from .versions import Line, format_line
+
+PASSED, FAILED, SKIPPED, NOT_APPLICABLE = "passed", "failed", "skipped", "not-applicable"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The Django line under test, as installed in this interpreter."""
+
+    django: str
+    whitenoise: str | None
+    python: str
+
+    @property
+    def line(self) -> Line:
+        major, minor = self.django.split(".")[:2]
+        return int(major), int(minor)
+
+    def describe(self) -> str:
+        return f"Django {self.django} (Python {self.python}, WhiteNoise {self.whitenoise or 'not installed'})"
+
+
+@dataclass(frozen=True)
+class Failure:
+    check: str
+    expected: str
+    got: str
+    hint: str = ""
+    settings_diff: str = ""
+    server_output: str = ""
+
+
+@dataclass
+class BlockVerdict:
+    block: Block
+    status: str = PASSED
+    reason: str = ""
+    checks: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+class BlockFailed(Exception):
+    """Applying a block went wrong; later blocks on the page cannot run."""
+
+    def __init__(self, check: str, expected: str, got: str, hint: str = "", server_output: str = ""):
+        super().__init__(got)
+        self.result = CheckResult(check, False, expected, got, None, hint)
+        self.server_output = server_output
+
+
+def run_page(blocks: list[Block], environment: Environment, factory: ProjectFactory, name: str) -> list[BlockVerdict]:
+    return PageRun(blocks, environment, factory, name).run()
+
+
+class PageRun:
+    def __init__(self, blocks: list[Block], environment: Environment, factory: ProjectFactory, name: str) -> None:
+        self.blocks = blocks
+        self.environment = environment
+        self.factory = factory
+        self.name = name
+        self.verdicts = {block.line: BlockVerdict(block) for block in blocks}
+        self.changed_by: dict[str, Block] = {}  # setting name -> block that last changed it
+        self.project: Project | None = None
+
+    def run(self) -> list[BlockVerdict]:
+        to_apply = [block for block in self.blocks if self._needs_running(block)]
+        failed: Block | None = None
+        for block in to_apply:
+            if failed is not None:
+                self._set(block, SKIPPED, f"not run: {failed.location} failed before it")
+                continue
+            try:
+                self._apply(block)
+            except BlockFailed as exc:
+                self._record(exc.result, block, server_output=exc.server_output)
+                failed = block
+        if to_apply and failed is None:
+            self._check_the_result(to_apply[-1])
+        return [self.verdicts[block.line] for block in self.blocks]
+
+    # --- bookkeeping -----------------------------------------------------------------
+
+    def _needs_running(self, block: Block) -> bool:
+        if block.error:
+            self._record(CheckResult("fence", False, "a fence the harness can read", block.error), block)
+            return False
+        if not block.django.contains(self.environment.line):
+            line = format_line(self.environment.line)
+            self._set(block, NOT_APPLICABLE, f"for {block.django}, not Django {line}")
+            return False
+        if "skip" in block.options:
+            reason = block.options["skip"].strip()
+            if not reason:
+                self._record(CheckResult("fence", False, 'skip="a reason"', "skip with no reason"), block)
+            else:
+                self._set(block, SKIPPED, reason)
+            return False
+        return True
+
+    def _set(self, block: Block, status: str, reason: str) -> None:
+        verdict = self.verdicts[block.line]
+        verdict.status, verdict.reason = status, reason
+
+    def _record(self, result: CheckResult, current: Block, server_output: str = "") -> None:
+        block = self._blamed_block(result.blame) or current
+        verdict = self.verdicts[block.line]
+        if result.name not in verdict.checks:
+            verdict.checks.append(result.name)
+        if result.ok:
+            return
+        diff = self.project.settings_diff() if self.project else ""
+        verdict.failures.append(
+            Failure(result.name, result.expected, result.got, result.hint, diff, server_output)
+        )
+        verdict.status = FAILED
+        verdict.reason = verdict.reason or f"{result.name}: {result.got.splitlines()[0] if result.got else ''}"
+
+    def _blamed_block(self, blame: str | tuple[str, ...] | None) -> Block | None:
+        names = (blame,) if isinstance(blame, str) else blame or ()
+        return next((self.changed_by[n] for n in names if n in self.changed_by), None)
+
+    # --- applying blocks ---------------------------------------------------------------
+
+    def _apply(self, block: Block) -> None:
+        if self.project is None:
+            self.project = self.factory.new(self.name)
+        if block.is_python:
+            self._apply_python(block)
+        elif block.language in SHELL_LANGUAGES:
+            self._apply_shell(block)
+        else:
+            raise BlockFailed(
+                "handler", "a block the harness knows how to run",
+                f"no handler for a {block.language or 'plain'!s} block",
+                hint='Add skip="why" to the fence if the block is not meant to run.',
+            )
+
+    def _apply_python(self, block: Block) -> None:
+        title = block.options.get("title", "")
+        if not title.endswith("settings.py"):
+            raise BlockFailed(
+                "handler", 'a Python block titled "settings.py"',
+                f"title={title!r}" if title else "a Python block without a title",
+                hint='Write title="settings.py" on the fence; other files are not handled yet.',
+            )
+        try:
+            touched = self.project.apply_settings(block.source)
+        except SnippetError as exc:
+            raise BlockFailed("settings-merge", "the snippet merges into settings.py", str(exc)) from None
+        for name in touched:
+            self.changed_by[name] = block
+        self._record(CheckResult("settings-merge", True), block)
+        try:
+            self.project.declared_settings()
+        except Exception as exc:
+            raise BlockFailed("settings-load", "settings.py still runs", f"{type(exc).__name__}: {exc}") from None
+        self._record(CheckResult("settings-load", True), block)
+
+    def _apply_shell(self, block: Block) -> None:
+        try:
+            commands = read_shell_block(block.source, block.language)
+        except CommandError as exc:
+            raise BlockFailed("shell-command", "a command the harness can run", str(exc)) from None
+        for command in commands:
+            if command.kind == "pip-install":
+                self._check_installed(command, block)
+            elif command.kind == "runserver":
+                self._check_development_server(command, block)
+            else:
+                self._run_manage(command, block)
+
+    def _check_installed(self, command: Command, block: Block) -> None:
+        for text in command.args:
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement as exc:
+                raise BlockFailed("package-installed", "a package name", f"{text!r}: {exc}") from None
+            problem = _installed_problem(requirement)
+            if problem:
+                raise BlockFailed("package-installed", f"{text} installed in the test environment", problem)
+        self._record(CheckResult("package-installed", True), block)
+
+    def _run_manage(self, command: Command, block: Block) -> None:
+        result = self.project.manage(command.args, stdin="yes\n")
+        if not result.ok:
+            raise BlockFailed("command-succeeds", f"`{command.text}` exits 0",
+                              f"exit code {result.returncode}:\n{result.tail()}")
+        self._record(CheckResult("command-succeeds", True), block)
+        if command.args[0] == "collectstatic":
+            declared = self.project.declared_settings()
+            root = declared.get("STATIC_ROOT")
+            dirs = [Path(d[1] if isinstance(d, tuple) else d) for d in declared.get("STATICFILES_DIRS", [])]
+            static_root = Path(root) if root else None
+            self._record(checks.collected_files_check(static_root, [d for d in dirs if d.is_dir()]), block)
+
+    def _check_development_server(self, command: Command, block: Block) -> None:
+        options = [arg for arg in command.args[1:] if arg.startswith("-")]
+        declared = self.project.declared_settings()
+        uses_whitenoise = checks.WHITENOISE_MIDDLEWARE in declared.get("MIDDLEWARE", [])
+        log = self.project.root / "runserver.log"
+        argv_for = lambda port: self.project.manage_argv(  # noqa: E731
+            ("runserver", *options, "--noreload", f"127.0.0.1:{port}")
+        )
+        try:
+            with serve(argv_for, cwd=self.project.root, env=self.project.env(), log_path=log) as server:
+                get = partial(request, server.port)
+                for result in checks.development_http_checks(get, uses_whitenoise):
+                    self._record(result, block, server_output=server.output_tail())
+        except ServerError as exc:
+            raise BlockFailed("server-starts", f"`{command.text}` starts a server", str(exc)) from None
+        except OSError as exc:
+            raise BlockFailed("server-answers", "the server answers HTTP", str(exc),
+                              server_output=log.read_text(errors="replace")[-3000:]) from None
+
+    # --- after the last block ------------------------------------------------------------
+
+    def _check_the_result(self, last: Block) -> None:
+        facts = self.project.facts(production=True)
+        if facts["settings_error"]:
+            blame = ("STORAGES", "STATICFILES_STORAGE") if "mutually exclusive" in facts["settings_error"] else None
+            self._record(CheckResult("django-setup", False, "Django starts with these settings",
+                                     facts["settings_error"], blame), last)
+            return
+        for result in checks.configuration_checks(facts, self.environment.line):
+            self._record(result, last)
+        if checks.WHITENOISE_MIDDLEWARE in facts["middleware"] and not facts["middleware_errors"]:
+            self._check_production_server(facts, last)
+
+    def _check_production_server(self, facts: dict, last: Block) -> None:
+        log = self.project.root / "gunicorn.log"
+        static_url = "/" + re.sub(r"^/|^https?://[^/]+/", "", facts["static_url"])
+        try:
+            with serve(self.project.gunicorn_argv, cwd=self.project.root,
+                       env=self.project.env(production=True), log_path=log) as server:
+                get = partial(request, server.port)
+                for result in checks.production_http_checks(get, facts, static_url):
+                    self._record(result, last, server_output=server.output_tail())
+        except (ServerError, OSError) as exc:
+            self._record(CheckResult("production-server", False, "gunicorn serves the project with DEBUG=False",
+                                     str(exc)), last, server_output=log.read_text(errors="replace")[-3000:])
+
+
+def _installed_problem(requirement: Requirement) -> str:
+    try:
+        installed = importlib.metadata.version(requirement.name)
+    except importlib.metadata.PackageNotFoundError:
+        return f"{requirement.name} is not installed; add it to the session's dependencies"
+    if requirement.specifier and installed not in requirement.specifier:
+        return f"{requirement.name} {installed} is installed, which is not {requirement.specifier}"
+    for extra in sorted(requirement.extras):
+        for needed in importlib.metadata.requires(requirement.name) or []:
+            dependency = Requirement(needed)
+            if dependency.marker and dependency.marker.evaluate({"extra": extra}):
+                problem = _installed_problem(Requirement(f"{dependency.name}{dependency.specifier}"))
+                if problem:
+                    return f"{requirement.name}[{extra}] needs {problem}"
+    return ""

@@ -1,0 +1,104 @@
+"""Real servers on 127.0.0.1 on free ports, always stopped, their output kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+READY_TIMEOUT = 30.0
+
+
+class ServerError(RuntimeError):
+    """The server did not start; the message carries the end of its output."""
+
+
+@dataclass
+class Server:
+    port: int
+    log_path: Path
+
+    def output_tail(self, lines: int = 25) -> str:
+        return tail(self.log_path, lines)
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    if not path.exists():
+        return ""
+    text = path.read_text(errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(
+    argv_for_port: Callable[[int], Sequence[str]],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    log_path: Path,
+) -> Iterator[Server]:
+    """Start a server, wait until it accepts connections, stop it on the way out."""
+    port = free_port()
+    argv = list(argv_for_port(port))
+    with log_path.open("ab") as log:
+        log.write(f"$ {' '.join(argv)}\n".encode())
+        log.flush()
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # so stopping it stops its children too
+        )
+    server = Server(port, log_path)
+    try:
+        _wait_until_ready(process, server)
+        yield server
+    finally:
+        _stop(process)
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerError(
+                f"the server exited with code {process.returncode} before it "
+                f"accepted connections:\n{server.output_tail()}"
+            )
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise ServerError(
+        f"the server did not accept connections on 127.0.0.1:{server.port} within "
+        f"{READY_TIMEOUT:.0f} s:\n{server.output_tail()}"
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
