@@ -19,8 +19,7 @@ from pathlib import Path
 
 from pytest_examples import find_examples
 
-from .versions import EVERY_LINE, DjangoRange, RangeError, parse_range
-from .versions import range_from_tab_label as _range_from_tab_label
+from .versions import EVERY_LINE, DjangoRange, RangeError, parse_range, range_from_tab_label
 
 #: Options the harness reads. Each maps to what it means, for error messages.
 HARNESS_OPTIONS = {
@@ -139,9 +138,9 @@ def _raw_fences(text: str) -> Iterator[_RawFence]:
         tab_range, tab_error = EVERY_LINE, None
         for _, tab_label in tabs:
             try:
-                tab_range = tab_range.intersect(_range_from_tab_label(tab_label))
+                tab_range = tab_range.intersect(range_from_tab_label(tab_label))
             except RangeError as exc:
-                tab_error = str(exc)
+                tab_error = f"content tab \"{tab_label}\": {exc}"
         yield _RawFence(index + 1, opening["info"], body + "\n", label, tab_range, tab_error)
         index = end + 1
 
@@ -150,7 +149,8 @@ def _to_block(path: Path, raw: _RawFence) -> Block:
     try:
         language, options = parse_info_string(raw.info)
     except FenceError as exc:
-        return Block(path, raw.line, "", {}, raw.body, tab=raw.tab, error=str(exc))
+        language = raw.info.strip().partition(" ")[0].lower()
+        return Block(path, raw.line, language, {}, raw.body, tab=raw.tab, error=str(exc))
     django, error = raw.tab_range, raw.tab_error
     if "django" in options:
         try:

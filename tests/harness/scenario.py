@@ -210,6 +210,7 @@ class PageRun:
     def _run_manage(self, command: Command, block: Block) -> None:
         result = self.project.manage(command.args, stdin="yes\n")
         if not result.ok:
+            self._diagnose_settings(block)
             raise BlockFailed("command-succeeds", f"`{command.text}` exits 0",
                               f"exit code {result.returncode}:\n{result.tail()}")
         self._record(CheckResult("command-succeeds", True), block)
@@ -238,6 +239,15 @@ class PageRun:
         except OSError as exc:
             raise BlockFailed("server-answers", "the server answers HTTP", str(exc),
                               server_output=log.read_text(errors="replace")[-3000:]) from None
+
+    def _diagnose_settings(self, current: Block) -> None:
+        """A command failed: point at the settings block behind it, if one is."""
+        facts = self.project.facts(production=True)
+        if facts["settings_error"]:
+            return
+        for result in checks.configuration_checks(facts, self.environment.line):
+            if not result.ok and self._blamed_block(result.blame) not in (None, current):
+                self._record(result, current)
 
     # --- after the last block ------------------------------------------------------------
 

@@ -1,0 +1,38 @@
+"""Fixtures for the harness's own tests: run inline Markdown as a page."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.harness.fences import extract_blocks
+from tests.harness.pages import environment_under_test
+from tests.harness.project import ProjectFactory
+from tests.harness.scenario import BlockVerdict, Environment, run_page
+
+ROOT = Path(__file__).resolve().parents[2]
+RunMarkdown = Callable[[str], list[BlockVerdict]]
+
+
+@pytest.fixture(scope="session")
+def environment() -> Environment:
+    return environment_under_test()
+
+
+@pytest.fixture(scope="session")
+def factory(tmp_path_factory: pytest.TempPathFactory) -> ProjectFactory:
+    return ProjectFactory(tmp_path_factory.mktemp("projects"), ROOT / "examples")
+
+
+@pytest.fixture
+def run_markdown(tmp_path: Path, environment: Environment, factory: ProjectFactory) -> RunMarkdown:
+    def run(markdown: str) -> list[BlockVerdict]:
+        page = tmp_path / "page.md"
+        page.write_text(textwrap.dedent(markdown))
+        blocks = extract_blocks(page, page.read_text(), Path("page.md"))
+        return run_page(blocks, environment, factory, tmp_path.name)
+
+    return run
