@@ -154,6 +154,7 @@ class Project:
         return [
             sys.executable, "-m", "gunicorn", f"{PROJECT}.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", "1",
+            "--no-control-socket",  # gunicorn 27+ would share one in $HOME
         ]  # fmt: skip
 
     def facts(self, *, production: bool) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -88,6 +88,8 @@ class PageRun:
         self.verdicts = {block.line: BlockVerdict(block) for block in blocks}
         self.changed_by: dict[str, Block] = {}  # setting name -> block that last changed it
         self.project: Project | None = None
+        self.collected = False  # the page ran collectstatic
+        self.development_checked = False  # the page started runserver
 
     def run(self) -> list[BlockVerdict]:
         to_apply = [block for block in self.blocks if self._needs_running(block)]
@@ -215,6 +217,7 @@ class PageRun:
                               f"exit code {result.returncode}:\n{result.tail()}")
         self._record(CheckResult("command-succeeds", True), block)
         if command.args[0] == "collectstatic":
+            self.collected = True
             declared = self.project.declared_settings()
             root = declared.get("STATIC_ROOT")
             dirs = [Path(d[1] if isinstance(d, tuple) else d) for d in declared.get("STATICFILES_DIRS", [])]
@@ -229,6 +232,7 @@ class PageRun:
         argv_for = lambda port: self.project.manage_argv(  # noqa: E731
             ("runserver", *options, "--noreload", f"127.0.0.1:{port}")
         )
+        self.development_checked = True
         try:
             with serve(argv_for, cwd=self.project.root, env=self.project.env(), log_path=log) as server:
                 get = partial(request, server.port)
@@ -260,7 +264,10 @@ class PageRun:
             return
         for result in checks.configuration_checks(facts, self.environment.line):
             self._record(result, last)
-        if checks.WHITENOISE_MIDDLEWARE in facts["middleware"] and not facts["middleware_errors"]:
+        # A page that only shows development (runserver, no collectstatic) is not
+        # claiming anything about production, so no production server is checked.
+        production = self.collected or not self.development_checked
+        if production and checks.WHITENOISE_MIDDLEWARE in facts["middleware"] and not facts["middleware_errors"]:
             self._check_production_server(facts, last)
 
     def _check_production_server(self, facts: dict, last: Block) -> None:
@@ -271,6 +278,9 @@ class PageRun:
                        env=self.project.env(production=True), log_path=log) as server:
                 get = partial(request, server.port)
                 for result in checks.production_http_checks(get, facts, static_url):
+                    if not result.ok and not self.collected:
+                        result = replace(result, hint=f"{result.hint} The page never runs collectstatic, "
+                                         "so STATIC_ROOT is empty and WhiteNoise has nothing to serve.".strip())
                     self._record(result, last, server_output=server.output_tail())
         except (ServerError, OSError) as exc:
             self._record(CheckResult("production-server", False, "gunicorn serves the project with DEBUG=False",
