@@ -17,14 +17,22 @@ from tests.harness.report import build_report, report_path, summary_line, write_
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("docs harness")
-    group.addoption("--docs-dir", default=str(ROOT / "docs"),
-                    help="folder of Markdown pages whose blocks to run (default: docs/)")
-    group.addoption("--report-dir", default=str(ROOT / "build" / "examples-report"),
-                    help="where django-<X.Y>.json goes (default: build/examples-report)")
+    group.addoption(
+        "--docs-dir",
+        default=str(ROOT / "docs"),
+        help="folder of Markdown pages whose blocks to run (default: docs/)",
+    )
+    group.addoption(
+        "--report-dir",
+        default=str(ROOT / "build" / "examples-report"),
+        help="where django-<X.Y>.json goes (default: build/examples-report)",
+    )
 
 
 @pytest.fixture(scope="session")
-def page_runner(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> PageRunner:
+def page_runner(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> PageRunner:
     return pytestconfig.stash[RUNNER_KEY].started(tmp_path_factory.mktemp("projects"))
 
 
@@ -33,12 +41,16 @@ RUNNER_KEY = pytest.StashKey[PageRunner]()
 
 def pytest_configure(config: pytest.Config) -> None:
     docs_dir = Path(config.getoption("--docs-dir")).resolve()
-    config.stash[RUNNER_KEY] = PageRunner(docs_dir, ROOT, ROOT / "examples", environment_under_test())
+    config.stash[RUNNER_KEY] = PageRunner(
+        docs_dir, ROOT, ROOT / "examples", environment_under_test()
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     runner = config.stash[RUNNER_KEY]
-    return f"docs harness: {runner.docs_dir} on {runner.environment.describe()} ({platform.machine()})"
+    return (
+        f"docs harness: {runner.docs_dir} on {runner.environment.describe()} ({platform.machine()})"
+    )
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:

@@ -12,7 +12,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "example" in metafunc.fixturenames:
         docs_dir = Path(metafunc.config.getoption("--docs-dir"))
         examples = list(find_examples(docs_dir))
-        metafunc.parametrize("example", examples, ids=[f"{e.path.name}:{e.start_line}" for e in examples])
+        metafunc.parametrize(
+            "example", examples, ids=[f"{e.path.name}:{e.start_line}" for e in examples]
+        )
 
 
 def test_python_block_is_lint_clean(example: CodeExample, eval_example: EvalExample) -> None:

@@ -22,7 +22,12 @@ STATICFILES_APP = "django.contrib.staticfiles"
 FOREVER = "max-age=315360000, public, immutable"
 #: The example app's files, relative to STATIC_ROOT / STATIC_URL.
 EXAMPLE_CSS = "static_demo/site.css"
-EXAMPLE_FILES = (EXAMPLE_CSS, "static_demo/app.js", "static_demo/img/logo.svg", "static_demo/fonts/demo.woff")
+EXAMPLE_FILES = (
+    EXAMPLE_CSS,
+    "static_demo/app.js",
+    "static_demo/img/logo.svg",
+    "static_demo/fonts/demo.woff",
+)
 #: Headers SecurityMiddleware adds to every response it sees (Django 3.2+ defaults).
 SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
 _WHITENOISE_ETAG = re.compile(r'^"(?P<mtime>[0-9a-f]+)-(?P<size>[0-9a-f]+)"$')
@@ -49,24 +54,49 @@ def _result(name, ok, expected="", got="", blame=None, hint=""):
 
 
 def configuration_checks(facts: Mapping, line: Line) -> list[CheckResult]:
-    results = [_result("django-check", facts["check_passed"], "manage.py check reports no errors",
-                       facts["check_output"])]
+    results = [
+        _result(
+            "django-check",
+            facts["check_passed"],
+            "manage.py check reports no errors",
+            facts["check_output"],
+        )
+    ]
     results += _ineffective_settings(facts, line)
     if facts["default_storage_error"]:
-        results.append(_result(
-            "default-storage", False, "default file storage works", facts["default_storage_error"],
-            blame="STORAGES",
-            hint='STORAGES replaces Django\'s whole default, so keep a "default" entry '
-            'beside "staticfiles".',
-        ))
+        results.append(
+            _result(
+                "default-storage",
+                False,
+                "default file storage works",
+                facts["default_storage_error"],
+                blame="STORAGES",
+                hint='STORAGES replaces Django\'s whole default, so keep a "default" entry '
+                'beside "staticfiles".',
+            )
+        )
     for path, error in facts["middleware_errors"].items():
-        results.append(_result("middleware-importable", False, f"{path} can be imported", error,
-                               blame="MIDDLEWARE", hint="Check the dotted path for typos."))
+        results.append(
+            _result(
+                "middleware-importable",
+                False,
+                f"{path} can be imported",
+                error,
+                blame="MIDDLEWARE",
+                hint="Check the dotted path for typos.",
+            )
+        )
     if facts["staticfiles_storage_error"]:
-        results.append(_result("staticfiles-storage-importable", False,
-                               "the staticfiles storage backend can be imported",
-                               facts["staticfiles_storage_error"], blame=_STORAGE_SETTINGS,
-                               hint="Check the backend's dotted path for typos."))
+        results.append(
+            _result(
+                "staticfiles-storage-importable",
+                False,
+                "the staticfiles storage backend can be imported",
+                facts["staticfiles_storage_error"],
+                blame=_STORAGE_SETTINGS,
+                hint="Check the backend's dotted path for typos.",
+            )
+        )
     results += _app_order(facts["installed_apps"])
     results += _middleware_order(facts)
     return results
@@ -76,19 +106,29 @@ def _ineffective_settings(facts: Mapping, line: Line) -> list[CheckResult]:
     overridden = facts["overridden"]
     results = []
     if line >= (5, 1) and overridden["STATICFILES_STORAGE"]:
-        results.append(_result(
-            "setting-has-effect", False, "every storage setting takes effect",
-            f"STATICFILES_STORAGE is set, but Django {facts['django']} ignores it "
-            "(removed in Django 5.1): no hashing, no compression, no error",
-            blame="STATICFILES_STORAGE", hint='Use STORAGES = {"staticfiles": {"BACKEND": ...}}.',
-        ))
+        results.append(
+            _result(
+                "setting-has-effect",
+                False,
+                "every storage setting takes effect",
+                f"STATICFILES_STORAGE is set, but Django {facts['django']} ignores it "
+                "(removed in Django 5.1): no hashing, no compression, no error",
+                blame="STATICFILES_STORAGE",
+                hint='Use STORAGES = {"staticfiles": {"BACKEND": ...}}.',
+            )
+        )
     if line < (4, 2) and overridden["STORAGES"]:
-        results.append(_result(
-            "setting-has-effect", False, "every storage setting takes effect",
-            f"STORAGES is set, but Django {facts['django']} does not know it "
-            "(added in Django 4.2), so it is ignored",
-            blame="STORAGES", hint="Use STATICFILES_STORAGE = '...' before Django 4.2.",
-        ))
+        results.append(
+            _result(
+                "setting-has-effect",
+                False,
+                "every storage setting takes effect",
+                f"STORAGES is set, but Django {facts['django']} does not know it "
+                "(added in Django 4.2), so it is ignored",
+                blame="STORAGES",
+                hint="Use STATICFILES_STORAGE = '...' before Django 4.2.",
+            )
+        )
     return results
 
 
@@ -96,12 +136,16 @@ def _app_order(apps: list[str]) -> list[CheckResult]:
     if RUNSERVER_NOSTATIC not in apps:
         return []
     ok = STATICFILES_APP not in apps or apps.index(RUNSERVER_NOSTATIC) < apps.index(STATICFILES_APP)
-    return [_result(
-        "runserver-nostatic-order", ok,
-        f"{RUNSERVER_NOSTATIC} above {STATICFILES_APP} in INSTALLED_APPS",
-        f"INSTALLED_APPS = {apps}", blame="INSTALLED_APPS",
-        hint="Django uses the first app's runserver command, so WhiteNoise's must come first.",
-    )]
+    return [
+        _result(
+            "runserver-nostatic-order",
+            ok,
+            f"{RUNSERVER_NOSTATIC} above {STATICFILES_APP} in INSTALLED_APPS",
+            f"INSTALLED_APPS = {apps}",
+            blame="INSTALLED_APPS",
+            hint="Django uses the first app's runserver command, so WhiteNoise's must come first.",
+        )
+    ]
 
 
 def _middleware_order(facts: Mapping) -> list[CheckResult]:
@@ -110,23 +154,30 @@ def _middleware_order(facts: Mapping) -> list[CheckResult]:
     if WHITENOISE_MIDDLEWARE not in middleware:
         if not uses_storage:
             return []
-        return [_result(
-            "whitenoise-storage-needs-middleware", False,
-            f"{WHITENOISE_MIDDLEWARE} in MIDDLEWARE",
-            f"{facts['staticfiles_storage']} is set, but MIDDLEWARE has no WhiteNoise",
-            blame=_STORAGE_SETTINGS,
-            hint="WhiteNoise's storage only prepares the files; with DEBUG=False nothing "
-            "serves them until WhiteNoiseMiddleware is in MIDDLEWARE.",
-        )]
+        return [
+            _result(
+                "whitenoise-storage-needs-middleware",
+                False,
+                f"{WHITENOISE_MIDDLEWARE} in MIDDLEWARE",
+                f"{facts['staticfiles_storage']} is set, but MIDDLEWARE has no WhiteNoise",
+                blame=_STORAGE_SETTINGS,
+                hint="WhiteNoise's storage only prepares the files; with DEBUG=False nothing "
+                "serves them until WhiteNoiseMiddleware is in MIDDLEWARE.",
+            )
+        ]
     position = middleware.index(WHITENOISE_MIDDLEWARE)
     wanted = middleware.index(SECURITY_MIDDLEWARE) + 1 if SECURITY_MIDDLEWARE in middleware else 0
-    return [_result(
-        "whitenoise-after-security-middleware", position == wanted,
-        "WhiteNoiseMiddleware directly after SecurityMiddleware, above every other middleware",
-        f"MIDDLEWARE = {middleware}", blame="MIDDLEWARE",
-        hint="Static responses skip every middleware below WhiteNoise and still get "
-        "SecurityMiddleware's headers only when it sits above WhiteNoise.",
-    )]
+    return [
+        _result(
+            "whitenoise-after-security-middleware",
+            position == wanted,
+            "WhiteNoiseMiddleware directly after SecurityMiddleware, above every other middleware",
+            f"MIDDLEWARE = {middleware}",
+            blame="MIDDLEWARE",
+            hint="Static responses skip every middleware below WhiteNoise and still get "
+            "SecurityMiddleware's headers only when it sits above WhiteNoise.",
+        )
+    ]
 
 
 def collected_files_check(static_root: Path | None, extra_dirs: list[Path]) -> CheckResult:
@@ -136,8 +187,12 @@ def collected_files_check(static_root: Path | None, extra_dirs: list[Path]) -> C
     for folder in extra_dirs:
         expected += [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
     missing = [name for name in expected if not (static_root / name).is_file()]
-    return _result("collected-files", not missing, f"{len(expected)} files collected into {static_root}",
-                   f"missing: {missing}")
+    return _result(
+        "collected-files",
+        not missing,
+        f"{len(expected)} files collected into {static_root}",
+        f"missing: {missing}",
+    )
 
 
 # --- HTTP, against a real server ----------------------------------------------------
@@ -146,10 +201,16 @@ def collected_files_check(static_root: Path | None, extra_dirs: list[Path]) -> C
 def page_static_url(get: Get, name: str = EXAMPLE_CSS) -> tuple[CheckResult, str | None]:
     """Load the example page and find the URL its {% static %} tag rendered."""
     page = get("/")
-    found = re.search(rf'["\'](?P<url>[^"\']*{_stem_pattern(name)})["\']', page.body.decode(errors="replace"))
+    found = re.search(
+        rf'["\'](?P<url>[^"\']*{_stem_pattern(name)})["\']', page.body.decode(errors="replace")
+    )
     ok = page.status == 200 and found is not None
-    check = _result("example-page", ok, f"GET / answers 200 with a link to {name}",
-                    f"{page.describe()}\n{page.body[:300]!r}")
+    check = _result(
+        "example-page",
+        ok,
+        f"GET / answers 200 with a link to {name}",
+        f"{page.describe()}\n{page.body[:300]!r}",
+    )
     return check, found.group("url") if found else None
 
 
@@ -163,15 +224,25 @@ def served_by_whitenoise(response: Response, url: str) -> CheckResult:
     etag = _WHITENOISE_ETAG.match(response.header("etag") or "")
     ok = response.status == 200 and etag is not None and int(etag["size"], 16) == len(response.body)
     who = "a 404" if response.status == 404 else "Django's static view or another handler"
-    return _result("served-by-whitenoise", ok, f"GET {url} answered by WhiteNoise (200, ETag \"mtime-size\")",
-                   f"{who}: {response.describe()}", blame="MIDDLEWARE")
+    return _result(
+        "served-by-whitenoise",
+        ok,
+        f'GET {url} answered by WhiteNoise (200, ETag "mtime-size")',
+        f"{who}: {response.describe()}",
+        blame="MIDDLEWARE",
+    )
 
 
 def security_headers(response: Response, url: str) -> CheckResult:
     missing = {k: v for k, v in SECURITY_HEADERS.items() if response.header(k) != v}
-    return _result("security-headers", not missing, f"SecurityMiddleware's headers on {url}: {SECURITY_HEADERS}",
-                   f"missing or different: {sorted(missing)}; {response.describe()}", blame="MIDDLEWARE",
-                   hint="WhiteNoiseMiddleware must sit below SecurityMiddleware.")
+    return _result(
+        "security-headers",
+        not missing,
+        f"SecurityMiddleware's headers on {url}: {SECURITY_HEADERS}",
+        f"missing or different: {sorted(missing)}; {response.describe()}",
+        blame="MIDDLEWARE",
+        hint="WhiteNoiseMiddleware must sit below SecurityMiddleware.",
+    )
 
 
 def production_http_checks(get: Get, facts: Mapping, static_url: str) -> list[CheckResult]:
@@ -192,26 +263,56 @@ def production_http_checks(get: Get, facts: Mapping, static_url: str) -> list[Ch
 
 def _hashing_checks(get: Get, css_url: str, unhashed: str, facts: Mapping) -> list[CheckResult]:
     hashed = re.search(r"\.[0-9a-f]{12}\.css$", css_url) is not None
-    results = [_result("hashed-url", hashed, f"{{% static %}} renders a hashed name, not {unhashed}",
-                       css_url, blame=_STORAGE_SETTINGS)]
+    results = [
+        _result(
+            "hashed-url",
+            hashed,
+            f"{{% static %}} renders a hashed name, not {unhashed}",
+            css_url,
+            blame=_STORAGE_SETTINGS,
+        )
+    ]
     if not hashed:
         return results
     forever = get(css_url).header("cache-control")
-    results.append(_result("hashed-cached-forever", forever == FOREVER, f"Cache-Control: {FOREVER} on {css_url}",
-                           f"Cache-Control: {forever}", blame=_STORAGE_SETTINGS))
+    results.append(
+        _result(
+            "hashed-cached-forever",
+            forever == FOREVER,
+            f"Cache-Control: {FOREVER} on {css_url}",
+            f"Cache-Control: {forever}",
+            blame=_STORAGE_SETTINGS,
+        )
+    )
     max_age = facts["whitenoise_max_age"] if facts["overridden"]["WHITENOISE_MAX_AGE"] else 60
     short = f"max-age={max_age}, public"
     unhashed_response = get(unhashed)
-    results.append(_result("unhashed-cached-briefly", unhashed_response.header("cache-control") == short,
-                           f"Cache-Control: {short} on {unhashed}", unhashed_response.describe(),
-                           blame=_STORAGE_SETTINGS))
+    results.append(
+        _result(
+            "unhashed-cached-briefly",
+            unhashed_response.header("cache-control") == short,
+            f"Cache-Control: {short} on {unhashed}",
+            unhashed_response.describe(),
+            blame=_STORAGE_SETTINGS,
+        )
+    )
     body = get(css_url).body.decode(errors="replace")
     references = re.findall(r"url\([\"']?([^\"')]+)", body)
     base = css_url.rsplit("/", 1)[0] + "/"
-    bad = [ref for ref in references if not re.search(r"\.[0-9a-f]{12}\.\w+$", ref) or get(base + ref).status != 200]
-    results.append(_result("css-references-hashed", references and not bad,
-                           "url() references in the CSS point at hashed files that answer 200",
-                           f"references: {references}; failing: {bad}", blame=_STORAGE_SETTINGS))
+    bad = [
+        ref
+        for ref in references
+        if not re.search(r"\.[0-9a-f]{12}\.\w+$", ref) or get(base + ref).status != 200
+    ]
+    results.append(
+        _result(
+            "css-references-hashed",
+            references and not bad,
+            "url() references in the CSS point at hashed files that answer 200",
+            f"references: {references}; failing: {bad}",
+            blame=_STORAGE_SETTINGS,
+        )
+    )
     return results
 
 
@@ -220,19 +321,32 @@ def _compression_checks(get: Get, url: str, brotli: bool) -> list[CheckResult]:
     results = []
     for encoding in encodings:
         response = get(url, headers={"Accept-Encoding": encoding})
-        ok = (response.header("content-encoding") == encoding
-              and "accept-encoding" in (response.header("vary") or "").lower())
-        results.append(_result(f"compressed-{encoding}", ok,
-                               f"Accept-Encoding: {encoding} gets Content-Encoding: {encoding} and Vary: Accept-Encoding",
-                               response.describe(), blame=_STORAGE_SETTINGS))
+        ok = (
+            response.header("content-encoding") == encoding
+            and "accept-encoding" in (response.header("vary") or "").lower()
+        )
+        results.append(
+            _result(
+                f"compressed-{encoding}",
+                ok,
+                f"Accept-Encoding: {encoding} gets Content-Encoding: {encoding} and Vary: Accept-Encoding",
+                response.describe(),
+                blame=_STORAGE_SETTINGS,
+            )
+        )
     return results
 
 
 def _not_modified(get: Get, url: str, first: Response) -> CheckResult:
     etag = first.header("etag")
     again = get(url, headers={"If-None-Match": etag or '"none"'})
-    return _result("etag-304", etag and again.status == 304, f"If-None-Match: {etag} answers 304",
-                   again.describe(), blame="MIDDLEWARE")
+    return _result(
+        "etag-304",
+        etag and again.status == 304,
+        f"If-None-Match: {etag} answers 304",
+        again.describe(),
+        blame="MIDDLEWARE",
+    )
 
 
 def development_http_checks(get: Get, uses_whitenoise: bool) -> list[CheckResult]:
@@ -241,8 +355,15 @@ def development_http_checks(get: Get, uses_whitenoise: bool) -> list[CheckResult
         return [page]
     response = get(css_url)
     if not uses_whitenoise:
-        return [page, _result("static-served", response.status == 200, f"GET {css_url} answers 200",
-                              response.describe())]
+        return [
+            page,
+            _result(
+                "static-served",
+                response.status == 200,
+                f"GET {css_url} answers 200",
+                response.describe(),
+            ),
+        ]
     # In development the server command is what decides who serves static files.
     served = replace(
         served_by_whitenoise(response, css_url),

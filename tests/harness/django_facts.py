@@ -46,8 +46,8 @@ def storage_facts():
     facts["staticfiles_storage"] = _class_path(storage)
     facts["manifest"] = isinstance(storage, ManifestFilesMixin)
     try:
-        from whitenoise.storage import CompressedStaticFilesStorage
         from whitenoise.storage import CompressedManifestStaticFilesStorage as Both
+        from whitenoise.storage import CompressedStaticFilesStorage
     except ImportError:
         facts["compressed"] = False
         facts["whitenoise_storage"] = False
@@ -108,7 +108,9 @@ def main():
             installed_apps=list(settings.INSTALLED_APPS),
             static_url=settings.STATIC_URL,
             static_root=str(settings.STATIC_ROOT) if settings.STATIC_ROOT else None,
-            staticfiles_dirs=[str(d[1] if isinstance(d, tuple) else d) for d in settings.STATICFILES_DIRS],
+            staticfiles_dirs=[
+                str(d[1] if isinstance(d, tuple) else d) for d in settings.STATICFILES_DIRS
+            ],
             overridden={
                 name: settings.is_overridden(name)
                 for name in ("STATICFILES_STORAGE", "STORAGES", "WHITENOISE_MAX_AGE")

@@ -72,7 +72,7 @@ def parse_info_string(info: str) -> tuple[str, dict[str, str]]:
     options: dict[str, str] = {}
     leftover = _OPTION.sub(lambda m: _take(options, m), rest).strip()
     if leftover:
-        raise FenceError(f"cannot read {leftover!r} in the fence; write key=\"value\"")
+        raise FenceError(f'cannot read {leftover!r} in the fence; write key="value"')
     for key in options:
         if key not in HARNESS_OPTIONS and key not in RENDER_OPTIONS:
             known = ", ".join(sorted({*HARNESS_OPTIONS, *RENDER_OPTIONS}))
@@ -140,7 +140,7 @@ def _raw_fences(text: str) -> Iterator[_RawFence]:
             try:
                 tab_range = tab_range.intersect(range_from_tab_label(tab_label))
             except RangeError as exc:
-                tab_error = f"content tab \"{tab_label}\": {exc}"
+                tab_error = f'content tab "{tab_label}": {exc}'
         yield _RawFence(index + 1, opening["info"], body + "\n", label, tab_range, tab_error)
         index = end + 1
 

@@ -32,15 +32,19 @@ def display_path(path: Path, root: Path) -> Path:
 class PageRunner:
     """Extracts blocks at collection time; runs every page the first time a verdict is asked."""
 
-    def __init__(self, docs_dir: Path, root: Path, examples_dir: Path, environment: Environment) -> None:
+    def __init__(
+        self, docs_dir: Path, root: Path, examples_dir: Path, environment: Environment
+    ) -> None:
         if not docs_dir.is_dir():
             raise FileNotFoundError(f"--docs-dir {docs_dir} is not a folder")
         self.docs_dir = docs_dir
         self.root = root
         self.examples_dir = examples_dir
         self.environment = environment
-        self.pages = {display_path(p, root): _blocks_of(p, display_path(p, root))
-                      for p in sorted(docs_dir.rglob("*.md"))}
+        self.pages = {
+            display_path(p, root): _blocks_of(p, display_path(p, root))
+            for p in sorted(docs_dir.rglob("*.md"))
+        }
         self._factory: ProjectFactory | None = None
         self._verdicts: dict[tuple[Path, int], BlockVerdict] | None = None
         self._lock = threading.Lock()
@@ -61,7 +65,11 @@ class PageRunner:
     def finished_verdicts(self) -> list[BlockVerdict]:
         if self._verdicts is None:
             return []
-        return [self._verdicts[(b.path, b.line)] for b in self.blocks() if (b.path, b.line) in self._verdicts]
+        return [
+            self._verdicts[(b.path, b.line)]
+            for b in self.blocks()
+            if (b.path, b.line) in self._verdicts
+        ]
 
     def _run_all(self) -> dict[tuple[Path, int], BlockVerdict]:
         workers = int(os.environ.get("DOCS_HARNESS_WORKERS", os.cpu_count() or 2))

@@ -138,9 +138,7 @@ class Project:
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["PYTHONUNBUFFERED"] = "1"
-        env["DJANGO_SETTINGS_MODULE"] = (
-            PRODUCTION_SETTINGS if production else f"{PROJECT}.settings"
-        )
+        env["DJANGO_SETTINGS_MODULE"] = PRODUCTION_SETTINGS if production else f"{PROJECT}.settings"
         return env
 
     def manage(self, args: tuple[str, ...], *, stdin: str = "") -> CommandResult:

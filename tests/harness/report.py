@@ -55,12 +55,16 @@ def summary_line(environment: Environment, verdicts: list[BlockVerdict]) -> str:
 def failure_message(verdict: BlockVerdict, environment: Environment) -> str:
     parts = [f"{verdict.block.location} failed on {environment.describe()}"]
     for failure in verdict.failures:
-        parts.append(f"\ncheck:    {failure.check}\nexpected: {failure.expected}\ngot:      {failure.got}")
+        parts.append(
+            f"\ncheck:    {failure.check}\nexpected: {failure.expected}\ngot:      {failure.got}"
+        )
         if failure.hint:
             parts.append(f"fix:      {failure.hint}")
     last = verdict.failures[-1] if verdict.failures else None
     if last and last.settings_diff:
-        parts.append(f"\nsettings.py compared with what startproject made:\n{last.settings_diff.rstrip()}")
+        parts.append(
+            f"\nsettings.py compared with what startproject made:\n{last.settings_diff.rstrip()}"
+        )
     if last and last.server_output:
         parts.append(f"\nlast lines of the server's output:\n{last.server_output.rstrip()}")
     return "\n".join(parts)

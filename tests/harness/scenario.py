@@ -69,18 +69,24 @@ class BlockVerdict:
 class BlockFailed(Exception):
     """Applying a block went wrong; later blocks on the page cannot run."""
 
-    def __init__(self, check: str, expected: str, got: str, hint: str = "", server_output: str = ""):
+    def __init__(
+        self, check: str, expected: str, got: str, hint: str = "", server_output: str = ""
+    ):
         super().__init__(got)
         self.result = CheckResult(check, False, expected, got, None, hint)
         self.server_output = server_output
 
 
-def run_page(blocks: list[Block], environment: Environment, factory: ProjectFactory, name: str) -> list[BlockVerdict]:
+def run_page(
+    blocks: list[Block], environment: Environment, factory: ProjectFactory, name: str
+) -> list[BlockVerdict]:
     return PageRun(blocks, environment, factory, name).run()
 
 
 class PageRun:
-    def __init__(self, blocks: list[Block], environment: Environment, factory: ProjectFactory, name: str) -> None:
+    def __init__(
+        self, blocks: list[Block], environment: Environment, factory: ProjectFactory, name: str
+    ) -> None:
         self.blocks = blocks
         self.environment = environment
         self.factory = factory
@@ -111,7 +117,9 @@ class PageRun:
 
     def _needs_running(self, block: Block) -> bool:
         if block.error:
-            self._record(CheckResult("fence", False, "a fence the harness can read", block.error), block)
+            self._record(
+                CheckResult("fence", False, "a fence the harness can read", block.error), block
+            )
             return False
         if not block.django.contains(self.environment.line):
             line = format_line(self.environment.line)
@@ -120,7 +128,9 @@ class PageRun:
         if "skip" in block.options:
             reason = block.options["skip"].strip()
             if not reason:
-                self._record(CheckResult("fence", False, 'skip="a reason"', "skip with no reason"), block)
+                self._record(
+                    CheckResult("fence", False, 'skip="a reason"', "skip with no reason"), block
+                )
             else:
                 self._set(block, SKIPPED, reason)
             return False
@@ -142,7 +152,9 @@ class PageRun:
             Failure(result.name, result.expected, result.got, result.hint, diff, server_output)
         )
         verdict.status = FAILED
-        verdict.reason = verdict.reason or f"{result.name}: {result.got.splitlines()[0] if result.got else ''}"
+        verdict.reason = (
+            verdict.reason or f"{result.name}: {result.got.splitlines()[0] if result.got else ''}"
+        )
 
     def _blamed_block(self, blame: str | tuple[str, ...] | None) -> Block | None:
         names = (blame,) if isinstance(blame, str) else blame or ()
@@ -159,7 +171,8 @@ class PageRun:
             self._apply_shell(block)
         else:
             raise BlockFailed(
-                "handler", "a block the harness knows how to run",
+                "handler",
+                "a block the harness knows how to run",
                 f"no handler for a {block.language or 'plain'!s} block",
                 hint='Add skip="why" to the fence if the block is not meant to run.',
             )
@@ -168,21 +181,26 @@ class PageRun:
         title = block.options.get("title", "")
         if not title.endswith("settings.py"):
             raise BlockFailed(
-                "handler", 'a Python block titled "settings.py"',
+                "handler",
+                'a Python block titled "settings.py"',
                 f"title={title!r}" if title else "a Python block without a title",
                 hint='Write title="settings.py" on the fence; other files are not handled yet.',
             )
         try:
             touched = self.project.apply_settings(block.source)
         except SnippetError as exc:
-            raise BlockFailed("settings-merge", "the snippet merges into settings.py", str(exc)) from None
+            raise BlockFailed(
+                "settings-merge", "the snippet merges into settings.py", str(exc)
+            ) from None
         for name in touched:
             self.changed_by[name] = block
         self._record(CheckResult("settings-merge", True), block)
         try:
             self.project.declared_settings()
         except Exception as exc:
-            raise BlockFailed("settings-load", "settings.py still runs", f"{type(exc).__name__}: {exc}") from None
+            raise BlockFailed(
+                "settings-load", "settings.py still runs", f"{type(exc).__name__}: {exc}"
+            ) from None
         self._record(CheckResult("settings-load", True), block)
 
     def _apply_shell(self, block: Block) -> None:
@@ -203,26 +221,38 @@ class PageRun:
             try:
                 requirement = Requirement(text)
             except InvalidRequirement as exc:
-                raise BlockFailed("package-installed", "a package name", f"{text!r}: {exc}") from None
+                raise BlockFailed(
+                    "package-installed", "a package name", f"{text!r}: {exc}"
+                ) from None
             problem = _installed_problem(requirement)
             if problem:
-                raise BlockFailed("package-installed", f"{text} installed in the test environment", problem)
+                raise BlockFailed(
+                    "package-installed", f"{text} installed in the test environment", problem
+                )
         self._record(CheckResult("package-installed", True), block)
 
     def _run_manage(self, command: Command, block: Block) -> None:
         result = self.project.manage(command.args, stdin="yes\n")
         if not result.ok:
             self._diagnose_settings(block)
-            raise BlockFailed("command-succeeds", f"`{command.text}` exits 0",
-                              f"exit code {result.returncode}:\n{result.tail()}")
+            raise BlockFailed(
+                "command-succeeds",
+                f"`{command.text}` exits 0",
+                f"exit code {result.returncode}:\n{result.tail()}",
+            )
         self._record(CheckResult("command-succeeds", True), block)
         if command.args[0] == "collectstatic":
             self.collected = True
             declared = self.project.declared_settings()
             root = declared.get("STATIC_ROOT")
-            dirs = [Path(d[1] if isinstance(d, tuple) else d) for d in declared.get("STATICFILES_DIRS", [])]
+            dirs = [
+                Path(d[1] if isinstance(d, tuple) else d)
+                for d in declared.get("STATICFILES_DIRS", [])
+            ]
             static_root = Path(root) if root else None
-            self._record(checks.collected_files_check(static_root, [d for d in dirs if d.is_dir()]), block)
+            self._record(
+                checks.collected_files_check(static_root, [d for d in dirs if d.is_dir()]), block
+            )
 
     def _check_development_server(self, command: Command, block: Block) -> None:
         options = [arg for arg in command.args[1:] if arg.startswith("-")]
@@ -234,15 +264,23 @@ class PageRun:
         )
         self.development_checked = True
         try:
-            with serve(argv_for, cwd=self.project.root, env=self.project.env(), log_path=log) as server:
+            with serve(
+                argv_for, cwd=self.project.root, env=self.project.env(), log_path=log
+            ) as server:
                 get = partial(request, server.port)
                 for result in checks.development_http_checks(get, uses_whitenoise):
                     self._record(result, block, server_output=server.output_tail())
         except ServerError as exc:
-            raise BlockFailed("server-starts", f"`{command.text}` starts a server", str(exc)) from None
+            raise BlockFailed(
+                "server-starts", f"`{command.text}` starts a server", str(exc)
+            ) from None
         except OSError as exc:
-            raise BlockFailed("server-answers", "the server answers HTTP", str(exc),
-                              server_output=log.read_text(errors="replace")[-3000:]) from None
+            raise BlockFailed(
+                "server-answers",
+                "the server answers HTTP",
+                str(exc),
+                server_output=log.read_text(errors="replace")[-3000:],
+            ) from None
 
     def _diagnose_settings(self, current: Block) -> None:
         """A command failed: point at the settings block behind it, if one is."""
@@ -258,33 +296,64 @@ class PageRun:
     def _check_the_result(self, last: Block) -> None:
         facts = self.project.facts(production=True)
         if facts["settings_error"]:
-            blame = ("STORAGES", "STATICFILES_STORAGE") if "mutually exclusive" in facts["settings_error"] else None
-            self._record(CheckResult("django-setup", False, "Django starts with these settings",
-                                     facts["settings_error"], blame), last)
+            blame = (
+                ("STORAGES", "STATICFILES_STORAGE")
+                if "mutually exclusive" in facts["settings_error"]
+                else None
+            )
+            self._record(
+                CheckResult(
+                    "django-setup",
+                    False,
+                    "Django starts with these settings",
+                    facts["settings_error"],
+                    blame,
+                ),
+                last,
+            )
             return
         for result in checks.configuration_checks(facts, self.environment.line):
             self._record(result, last)
         # A page that only shows development (runserver, no collectstatic) is not
         # claiming anything about production, so no production server is checked.
         production = self.collected or not self.development_checked
-        if production and checks.WHITENOISE_MIDDLEWARE in facts["middleware"] and not facts["middleware_errors"]:
+        if (
+            production
+            and checks.WHITENOISE_MIDDLEWARE in facts["middleware"]
+            and not facts["middleware_errors"]
+        ):
             self._check_production_server(facts, last)
 
     def _check_production_server(self, facts: dict, last: Block) -> None:
         log = self.project.root / "gunicorn.log"
         static_url = "/" + re.sub(r"^/|^https?://[^/]+/", "", facts["static_url"])
         try:
-            with serve(self.project.gunicorn_argv, cwd=self.project.root,
-                       env=self.project.env(production=True), log_path=log) as server:
+            with serve(
+                self.project.gunicorn_argv,
+                cwd=self.project.root,
+                env=self.project.env(production=True),
+                log_path=log,
+            ) as server:
                 get = partial(request, server.port)
                 for result in checks.production_http_checks(get, facts, static_url):
                     if not result.ok and not self.collected:
-                        result = replace(result, hint=f"{result.hint} The page never runs collectstatic, "
-                                         "so STATIC_ROOT is empty and WhiteNoise has nothing to serve.".strip())
+                        result = replace(
+                            result,
+                            hint=f"{result.hint} The page never runs collectstatic, "
+                            "so STATIC_ROOT is empty and WhiteNoise has nothing to serve.".strip(),
+                        )
                     self._record(result, last, server_output=server.output_tail())
         except (ServerError, OSError) as exc:
-            self._record(CheckResult("production-server", False, "gunicorn serves the project with DEBUG=False",
-                                     str(exc)), last, server_output=log.read_text(errors="replace")[-3000:])
+            self._record(
+                CheckResult(
+                    "production-server",
+                    False,
+                    "gunicorn serves the project with DEBUG=False",
+                    str(exc),
+                ),
+                last,
+                server_output=log.read_text(errors="replace")[-3000:],
+            )
 
 
 def _installed_problem(requirement: Requirement) -> str:
@@ -298,7 +367,9 @@ def _installed_problem(requirement: Requirement) -> str:
         for needed in importlib.metadata.requires(requirement.name) or []:
             dependency = Requirement(needed)
             if dependency.marker and dependency.marker.evaluate({"extra": extra}):
-                problem = _installed_problem(Requirement(f"{dependency.name}{dependency.specifier}"))
+                problem = _installed_problem(
+                    Requirement(f"{dependency.name}{dependency.specifier}")
+                )
                 if problem:
                     return f"{requirement.name}[{extra}] needs {problem}"
     return ""

@@ -45,7 +45,9 @@ def apply_snippet(settings: str, snippet: str, defaults: DefaultSource) -> Appli
     try:
         tree = ast.parse(marked)
     except SyntaxError as exc:
-        raise SnippetError(f"the snippet is not valid Python: {exc.msg} (line {exc.lineno})")
+        raise SnippetError(
+            f"the snippet is not valid Python: {exc.msg} (line {exc.lineno})"
+        ) from None
     touched: set[str] = set()
     for statement in tree.body:
         settings, names = _apply_statement(settings, marked, statement, defaults)
@@ -73,10 +75,20 @@ def mark_placeholders(source: str) -> str:
                 edits.append((row, col, len(lines[row - 1].rstrip("\r\n")), f"{separator}{entry},"))
                 previous = ","
                 continue
-            elif kind == tokenize.OP and text == "..." and brackets[-1:] == ["{"]:
-                if previous in (",", "{"):
-                    edits.append((row, col, end_col, "...: ..."))
-            if kind not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            elif (
+                kind == tokenize.OP
+                and text == "..."
+                and brackets[-1:] == ["{"]
+                and previous in (",", "{")
+            ):
+                edits.append((row, col, end_col, "...: ..."))
+            if kind not in (
+                tokenize.NL,
+                tokenize.NEWLINE,
+                tokenize.COMMENT,
+                tokenize.INDENT,
+                tokenize.DEDENT,
+            ):
                 previous = text
     except (tokenize.TokenError, IndentationError):
         return source  # ast.parse reports the real problem with a line number
@@ -118,7 +130,9 @@ def _parse_settings(settings: str) -> ast.Module:
     try:
         return ast.parse(settings)
     except SyntaxError as exc:
-        raise SnippetError(f"settings.py is not valid Python: {exc.msg} (line {exc.lineno})")
+        raise SnippetError(
+            f"settings.py is not valid Python: {exc.msg} (line {exc.lineno})"
+        ) from None
 
 
 def _assigned_name(statement: ast.stmt) -> str | None:
@@ -133,9 +147,7 @@ def _assigned_name(statement: ast.stmt) -> str | None:
 
 def _names_used(statement: ast.stmt) -> set[str]:
     return {
-        node.id
-        for node in ast.walk(statement)
-        if isinstance(node, ast.Name) and node.id.isupper()
+        node.id for node in ast.walk(statement) if isinstance(node, ast.Name) and node.id.isupper()
     }
 
 
@@ -168,7 +180,11 @@ def _strip_placeholders(node: ast.expr) -> ast.expr:
         elts = [_strip_placeholders(e) for e in node.elts if not _is_placeholder(e)]
         return type(node)(elts=elts, ctx=ast.Load())
     if isinstance(node, ast.Dict):
-        pairs = [(k, _strip_placeholders(v)) for k, v in zip(node.keys, node.values) if not _is_placeholder(k)]
+        pairs = [
+            (k, _strip_placeholders(v))
+            for k, v in zip(node.keys, node.values, strict=True)
+            if not _is_placeholder(k)
+        ]
         return ast.Dict(keys=[k for k, _ in pairs], values=[v for _, v in pairs])
     return node
 
@@ -191,22 +207,22 @@ def _key(node: ast.AST) -> str:
 
 def _merge_sequence(shown: list[ast.expr], existing: list[ast.expr]) -> list[ast.expr]:
     """Place each run of shown items next to the one of them that already exists."""
-    runs: list[tuple[list[ast.expr], bool, bool]] = []  # (items, open before, open after)
+    runs: list[tuple[list[ast.expr], bool]] = []  # (items, a placeholder comes before)
     current: list[ast.expr] = []
     open_before = False
     for item in shown:
         if _is_placeholder(item):
             if current:
-                runs.append((current, open_before, True))
+                runs.append((current, open_before))
                 current = []
             open_before = True
         else:
             current.append(_strip_placeholders(item))
     if current:
-        runs.append((current, open_before, False))
+        runs.append((current, open_before))
 
     result = list(existing)
-    for items, before, after in runs:
+    for items, before in runs:
         keys = [_key(i) for i in items]
         present = [_key(e) for e in result]
         anchor = next((i for i, k in enumerate(keys) if k in present), None)
@@ -224,12 +240,16 @@ def _merge_sequence(shown: list[ast.expr], existing: list[ast.expr]) -> list[ast
 
 
 def _merge_mapping(shown: ast.Dict, base: ast.Dict, where: str) -> ast.Dict:
-    pairs = list(zip(base.keys, base.values))
-    for key, value in zip(shown.keys, shown.values):
+    pairs = list(zip(base.keys, base.values, strict=True))
+    for key, value in zip(shown.keys, shown.values, strict=True):
         if _is_placeholder(key):
             continue
         index = next(
-            (i for i, (k, _) in enumerate(pairs) if k is not None and key is not None and _key(k) == _key(key)),
+            (
+                i
+                for i, (k, _) in enumerate(pairs)
+                if k is not None and key is not None and _key(k) == _key(key)
+            ),
             None,
         )
         label = f"{where}[{ast.unparse(key)}]" if key is not None else where
@@ -254,7 +274,7 @@ def render(node: ast.expr, indent: int = 0) -> str:
             f"{inner}**{render(v, indent + 4)},\n"
             if k is None
             else f"{inner}{render(k)}: {render(v, indent + 4)},\n"
-            for k, v in zip(node.keys, node.values)
+            for k, v in zip(node.keys, node.values, strict=True)
         )
         return f"{{\n{items}{' ' * indent}}}"
     return ast.unparse(node)

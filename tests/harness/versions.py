@@ -27,9 +27,7 @@ class DjangoRange:
     high: Line | None = None
 
     def contains(self, line: Line) -> bool:
-        return (self.low is None or line >= self.low) and (
-            self.high is None or line <= self.high
-        )
+        return (self.low is None or line >= self.low) and (self.high is None or line <= self.high)
 
     def intersect(self, other: DjangoRange) -> DjangoRange:
         lows = [v for v in (self.low, other.low) if v is not None]
@@ -80,9 +78,7 @@ def parse_range(text: str) -> DjangoRange:
         if last < first:
             raise RangeError(f"range {text!r} ends before it starts")
         return DjangoRange(first, last)
-    raise RangeError(
-        f"cannot read Django range {text!r}; write '4.2+', '3.2 to 4.1' or '5.1'"
-    )
+    raise RangeError(f"cannot read Django range {text!r}; write '4.2+', '3.2 to 4.1' or '5.1'")
 
 
 def range_from_tab_label(label: str) -> DjangoRange:

@@ -15,12 +15,12 @@ SECURITY = '"django.middleware.security.SecurityMiddleware"'
 WHITENOISE = '"whitenoise.middleware.WhiteNoiseMiddleware"'
 BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
-STATIC_ROOT = '''
+STATIC_ROOT = """
 ```python title="settings.py"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 ```
-'''
-MIDDLEWARE = f'''
+"""
+MIDDLEWARE = f"""
 ```python title="settings.py"
 MIDDLEWARE = [
     # ...
@@ -29,7 +29,7 @@ MIDDLEWARE = [
     # ...
 ]
 ```
-'''
+"""
 STORAGE = f'''
 === "Django 4.2+"
 
@@ -46,12 +46,12 @@ STORAGE = f'''
     STATICFILES_STORAGE = "{BACKEND}"
     ```
 '''
-COLLECT = '''
+COLLECT = """
 ```bash
 python manage.py collectstatic --noinput
 ```
-'''
-NOSTATIC_APP = '''
+"""
+NOSTATIC_APP = """
 ```python title="settings.py"
 INSTALLED_APPS = [
     # ...
@@ -60,12 +60,12 @@ INSTALLED_APPS = [
     # ...
 ]
 ```
-'''
-RUNSERVER = '''
+"""
+RUNSERVER = """
 ```bash
 python manage.py runserver
 ```
-'''
+"""
 RUNSERVER_NOSTATIC = RUNSERVER.replace("runserver", "runserver --nostatic")
 PRODUCTION_PAGE = "# Production\n" + STATIC_ROOT + MIDDLEWARE + STORAGE + COLLECT
 DEVELOPMENT_PAGE = "# Development\n" + MIDDLEWARE + NOSTATIC_APP + RUNSERVER
@@ -88,13 +88,17 @@ MISTAKES = [
     Mistake(
         "whitenoise-above-security-middleware",
         PRODUCTION_PAGE.replace(f"{SECURITY},\n    {WHITENOISE}", f"{WHITENOISE},\n    {SECURITY}"),
-        in_block="MIDDLEWARE = [", check="whitenoise-after-security-middleware",
+        in_block="MIDDLEWARE = [",
+        check="whitenoise-after-security-middleware",
         says="directly after SecurityMiddleware",
     ),
     Mistake(
         "whitenoise-appended-after-all-middleware",
-        PRODUCTION_PAGE.replace(MIDDLEWARE, f'\n```python title="settings.py"\nMIDDLEWARE.append({WHITENOISE})\n```\n'),
-        in_block="MIDDLEWARE.append", check="whitenoise-after-security-middleware",
+        PRODUCTION_PAGE.replace(
+            MIDDLEWARE, f'\n```python title="settings.py"\nMIDDLEWARE.append({WHITENOISE})\n```\n'
+        ),
+        in_block="MIDDLEWARE.append",
+        check="whitenoise-after-security-middleware",
         says="above every other middleware",
     ),
     Mistake(
@@ -103,68 +107,96 @@ MISTAKES = [
             '"whitenoise.runserver_nostatic",\n    "django.contrib.staticfiles",',
             '"django.contrib.staticfiles",\n    "whitenoise.runserver_nostatic",',
         ),
-        in_block="INSTALLED_APPS = [", check="runserver-nostatic-order",
+        in_block="INSTALLED_APPS = [",
+        check="runserver-nostatic-order",
         says="whitenoise.runserver_nostatic above django.contrib.staticfiles",
         fixed=DEVELOPMENT_PAGE,
     ),
     Mistake(
         "runserver-without-nostatic",
         "# Development\n" + MIDDLEWARE + RUNSERVER,
-        in_block="python manage.py runserver", check="served-by-whitenoise",
-        says="--nostatic", fixed="# Development\n" + MIDDLEWARE + RUNSERVER_NOSTATIC,
+        in_block="python manage.py runserver",
+        check="served-by-whitenoise",
+        says="--nostatic",
+        fixed="# Development\n" + MIDDLEWARE + RUNSERVER_NOSTATIC,
     ),
     Mistake(
         "typo-in-middleware-path",
         PRODUCTION_PAGE.replace("WhiteNoiseMiddleware", "WhiteNoiseMiddlewear"),
-        in_block="MIDDLEWARE = [", check="middleware-importable", says="WhiteNoiseMiddlewear",
+        in_block="MIDDLEWARE = [",
+        check="middleware-importable",
+        says="WhiteNoiseMiddlewear",
     ),
     Mistake(
         "typo-in-storage-backend-path",
         PRODUCTION_PAGE.replace(BACKEND, BACKEND.replace("Manifest", "Manifset")),
-        in_block="Manifset", check="staticfiles-storage-importable", says="CompressedManifsetStaticFilesStorage",
+        in_block="STORAGES = {",
+        check="staticfiles-storage-importable",
+        says="CompressedManifsetStaticFilesStorage",
+        lines=parse_range("4.2+"),
+    ),
+    Mistake(
+        "typo-in-storage-backend-path-before-4.2",
+        PRODUCTION_PAGE.replace(BACKEND, BACKEND.replace("Manifest", "Manifset")),
+        in_block="STATICFILES_STORAGE =",
+        check="staticfiles-storage-importable",
+        says="CompressedManifsetStaticFilesStorage",
+        lines=parse_range("3.2 to 4.1"),
     ),
     Mistake(
         "staticfiles-storage-presented-for-django-5.1",
-        PRODUCTION_PAGE.replace('=== "Django 3.2 to 4.1"', '=== "Django 5.1+"').replace('=== "Django 4.2+"', '=== "Django 4.2 to 5.0"'),
-        in_block="STATICFILES_STORAGE =", check="setting-has-effect", says="ignores it",
+        PRODUCTION_PAGE.replace('=== "Django 3.2 to 4.1"', '=== "Django 5.1+"').replace(
+            '=== "Django 4.2+"', '=== "Django 4.2 to 5.0"'
+        ),
+        in_block="STATICFILES_STORAGE =",
+        check="setting-has-effect",
+        says="ignores it",
         lines=parse_range("5.1+"),
     ),
     Mistake(
         "storages-presented-for-django-3.2",
-        PRODUCTION_PAGE.replace('=== "Django 4.2+"', '=== "Django 3.2+"').replace('=== "Django 3.2 to 4.1"', '=== "Django 9.0"'),
-        in_block="STORAGES = {", check="setting-has-effect", says="does not know it",
+        PRODUCTION_PAGE.replace('=== "Django 4.2+"', '=== "Django 3.2+"').replace(
+            '=== "Django 3.2 to 4.1"', '=== "Django 9.0"'
+        ),
+        in_block="STORAGES = {",
+        check="setting-has-effect",
+        says="does not know it",
         lines=parse_range("3.2 to 4.1"),
     ),
     Mistake(
         "storages-without-default",
-        PRODUCTION_PAGE.replace('"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},\n        ', ""),
-        in_block="STORAGES = {", check="default-storage", says="default",
+        PRODUCTION_PAGE.replace(
+            '"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},\n        ', ""
+        ),
+        in_block="STORAGES = {",
+        check="default-storage",
+        says="default",
         lines=parse_range("4.2+"),
     ),
     Mistake(
         "no-static-root",
         PRODUCTION_PAGE.replace(STATIC_ROOT, ""),
-        in_block="collectstatic", check="command-succeeds", says="STATIC_ROOT",
+        in_block="collectstatic",
+        check="command-succeeds",
+        says="STATIC_ROOT",
     ),
     Mistake(
         "whitenoise-storage-without-middleware",
         PRODUCTION_PAGE.replace(MIDDLEWARE, ""),
-        in_block="STORAGES = {" , check="whitenoise-storage-needs-middleware", says="MIDDLEWARE has no WhiteNoise",
+        in_block="STORAGES = {",
+        check="whitenoise-storage-needs-middleware",
+        says="MIDDLEWARE has no WhiteNoise",
         lines=parse_range("4.2+"),
     ),
     Mistake(
         "whitenoise-storage-without-middleware-before-4.2",
         PRODUCTION_PAGE.replace(MIDDLEWARE, ""),
-        in_block="STATICFILES_STORAGE =", check="whitenoise-storage-needs-middleware",
-        says="MIDDLEWARE has no WhiteNoise", lines=parse_range("3.2 to 4.1"),
+        in_block="STATICFILES_STORAGE =",
+        check="whitenoise-storage-needs-middleware",
+        says="MIDDLEWARE has no WhiteNoise",
+        lines=parse_range("3.2 to 4.1"),
     ),
 ]
-
-
-def _here(request: pytest.FixtureRequest):
-    from tests.harness.pages import environment_under_test
-
-    return environment_under_test().line
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -179,22 +211,30 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def fence_line(markdown: str, text: str) -> int:
     """1-based line of the fence that opens the block containing ``text``."""
     lines = markdown.splitlines()
-    inside = next(i for i, line in enumerate(lines) if text in line and not line.lstrip().startswith("==="))
-    return next(i for i in range(inside, -1, -1) if lines[i].lstrip().startswith(("```", "~~~"))) + 1
+    inside = next(
+        i for i, line in enumerate(lines) if text in line and not line.lstrip().startswith("===")
+    )
+    return (
+        next(i for i in range(inside, -1, -1) if lines[i].lstrip().startswith(("```", "~~~"))) + 1
+    )
 
 
 def test_the_mistake_fails_on_its_block_and_names_itself(mistake: Mistake, run_markdown):
     verdicts = run_markdown(mistake.broken)
     failed = {v.block.line: v for v in verdicts if v.status == FAILED}
     line = fence_line(mistake.broken, mistake.in_block)
-    assert line in failed, f"expected page.md:{line} to fail; verdicts: {[(v.block.line, v.status, v.reason) for v in verdicts]}"
+    assert line in failed, (
+        f"expected page.md:{line} to fail; verdicts: {[(v.block.line, v.status, v.reason) for v in verdicts]}"
+    )
     failures = failed[line].failures
     assert mistake.check in [f.check for f in failures]
     words = " ".join(f"{f.expected} {f.got} {f.hint}" for f in failures)
     assert mistake.says in words
 
 
-@pytest.mark.parametrize("page", [PRODUCTION_PAGE, DEVELOPMENT_PAGE], ids=["production", "development"])
+@pytest.mark.parametrize(
+    "page", [PRODUCTION_PAGE, DEVELOPMENT_PAGE], ids=["production", "development"]
+)
 def test_the_corrected_page_passes(page: str, run_markdown):
     verdicts = run_markdown(page)
     assert all(v.status in (PASSED, NOT_APPLICABLE, SKIPPED) for v in verdicts), [
@@ -211,7 +251,9 @@ def test_the_corrected_runserver_page_passes(run_markdown):
 
 def test_every_mistake_has_a_corrected_page_that_passes():
     assert {m.fixed for m in MISTAKES} <= {
-        PRODUCTION_PAGE, DEVELOPMENT_PAGE, "# Development\n" + MIDDLEWARE + RUNSERVER_NOSTATIC
+        PRODUCTION_PAGE,
+        DEVELOPMENT_PAGE,
+        "# Development\n" + MIDDLEWARE + RUNSERVER_NOSTATIC,
     }
 
 

@@ -43,7 +43,9 @@ def test_a_broken_page_fails_the_run_with_file_line_version_check_diff_and_serve
     assert "last lines of the server's output:" in output and "gunicorn" in output.lower()
     assert ", 1 failed" in output
 
-    report = json.loads((tmp_path / "reports" / f"django-{format_line(environment.line)}.json").read_text())
+    report = json.loads(
+        (tmp_path / "reports" / f"django-{format_line(environment.line)}.json").read_text()
+    )
     assert report["django"] == environment.django
     by_line = {b["line"]: b for b in report["blocks"]}
     assert by_line[line]["status"] == "failed"

@@ -18,7 +18,8 @@ def blocks_of(markdown: str, tmp_path: Path):
 
 
 def test_blocks_in_tabs_and_lists_are_found_with_their_fence_line(tmp_path):
-    blocks = blocks_of('''\
+    blocks = blocks_of(
+        """\
         # Page
 
         ```bash
@@ -46,7 +47,9 @@ def test_blocks_in_tabs_and_lists_are_found_with_their_fence_line(tmp_path):
         ~~~text skip="an illustration"
         anything
         ~~~
-        ''', tmp_path)
+        """,
+        tmp_path,
+    )
     assert [(b.line, b.language, b.tab) for b in blocks] == [
         (3, "bash", None),
         (9, "python", None),
@@ -71,7 +74,9 @@ def test_an_unknown_option_is_an_error_on_that_block(tmp_path):
 
 
 def test_an_unreadable_tab_label_is_an_error(tmp_path):
-    [block] = blocks_of('=== "Django four"\n\n    ```bash\n    python manage.py check\n    ```\n', tmp_path)
+    [block] = blocks_of(
+        '=== "Django four"\n\n    ```bash\n    python manage.py check\n    ```\n', tmp_path
+    )
     assert "Django four" in block.error
 
 
@@ -88,7 +93,12 @@ def test_the_finders_must_agree_on_python_blocks(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "low", "high"),
-    [("4.2+", (4, 2), None), ("3.2 to 4.1", (3, 2), (4, 1)), ("3.2 – 4.1", (3, 2), (4, 1)), ("5.1", (5, 1), (5, 1))],
+    [
+        ("4.2+", (4, 2), None),
+        ("3.2 to 4.1", (3, 2), (4, 1)),
+        ("3.2 – 4.1", (3, 2), (4, 1)),
+        ("5.1", (5, 1), (5, 1)),
+    ],
 )
 def test_ranges_read_as_written(text, low, high):
     assert parse_range(text) == DjangoRange(low, high)
@@ -104,5 +114,5 @@ def test_a_backwards_range_is_refused():
 
 
 def test_a_bare_word_in_the_info_string_is_refused():
-    with pytest.raises(FenceError, match="key=\"value\""):
-        parse_info_string('python settings.py')
+    with pytest.raises(FenceError, match='key="value"'):
+        parse_info_string("python settings.py")

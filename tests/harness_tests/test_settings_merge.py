@@ -26,10 +26,12 @@ MIDDLEWARE = [
 ]
 """
 DEFAULTS = {
-    "STORAGES": repr({
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }),
+    "STORAGES": repr(
+        {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ),
 }
 
 
@@ -130,7 +132,9 @@ def test_imports_go_to_the_top_so_replaced_settings_can_use_them():
 
 
 def test_the_touched_names_say_which_settings_a_block_changed():
-    applied = apply_snippet(SETTINGS, 'import os\nMIDDLEWARE.append("x")\nDEBUG = False\n', DEFAULTS.get)
+    applied = apply_snippet(
+        SETTINGS, 'import os\nMIDDLEWARE.append("x")\nDEBUG = False\n', DEFAULTS.get
+    )
     assert applied.touched == {"MIDDLEWARE", "DEBUG"}
 
 
