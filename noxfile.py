@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,8 +116,28 @@ def serve(session: nox.Session) -> None:
     session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs)
 
 
-@nox.session(python=DOCS_PYTHON, default=False)
+BENCH_LINE = next(line for line in MATRIX if line.django == "5.2")
+
+
+@nox.session(python=BENCH_LINE.python, default=False)
 def bench(session: nox.Session) -> None:
     """Time one line and the whole matrix, warm, beside the floor for one line."""
-    session.install("--group", "test", "django~=5.2.0", "whitenoise>=6.8,<7")
-    session.run("python", "tests/bench.py", *session.posargs)
+    _install_line(session, BENCH_LINE)
+    nox_itself = (sys.executable, "-m", "nox", "--reuse-venv=yes", "--no-install")
+    if not all(
+        (ROOT / ".nox" / f"test-examples-{line.django.replace('.', '-')}").is_dir()
+        for line in MATRIX
+    ):
+        session.log("Creating the matrix's environments first (not timed).")
+        session.run(sys.executable, "-m", "nox", "-s", "test-examples", external=True)
+    session.run("python", "tests/bench_floor.py")
+    timings = []
+    for label, target in (
+        (f"one line ({BENCH_LINE.django})", f"test-examples({BENCH_LINE.django})"),
+        ("full matrix", "test-examples"),
+    ):
+        start = time.perf_counter()
+        session.run(*nox_itself, "-s", target, external=True, silent=True)
+        timings.append((label, time.perf_counter() - start))
+    for label, seconds in timings:
+        session.log(f"warm  {label:<20}{seconds:7.1f} s")

@@ -8,12 +8,15 @@ from tests.conftest import RUNNER_KEY
 from tests.harness.fences import Block
 from tests.harness.report import failure_message
 from tests.harness.scenario import FAILED, NOT_APPLICABLE, SKIPPED
+from tests.harness.versions import format_line
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "block" in metafunc.fixturenames:
-        blocks = metafunc.config.stash[RUNNER_KEY].blocks()
-        metafunc.parametrize("block", blocks, ids=[b.location for b in blocks])
+        runner = metafunc.config.stash[RUNNER_KEY]
+        line = format_line(runner.environment.line)
+        blocks = runner.blocks()
+        metafunc.parametrize("block", blocks, ids=[f"{b.location}@django-{line}" for b in blocks])
 
 
 def test_block_works_as_the_page_says(block: Block, page_runner) -> None:
