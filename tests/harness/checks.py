@@ -54,79 +54,68 @@ def _result(name, ok, expected="", got="", blame=None, hint=""):
 
 
 def configuration_checks(facts: Mapping, line: Line) -> list[CheckResult]:
-    results = [
+    """Every check runs and is reported, passed or not, so the report shows what was checked."""
+    middleware_errors = "\n".join(f"{p}: {e}" for p, e in facts["middleware_errors"].items())
+    return [
         _result(
             "django-check",
             facts["check_passed"],
             "manage.py check reports no errors",
             facts["check_output"],
-        )
+        ),
+        *_ineffective_settings(facts, line),
+        _result(
+            "default-storage",
+            not facts["default_storage_error"],
+            "default file storage works",
+            facts["default_storage_error"],
+            blame="STORAGES",
+            hint='STORAGES replaces Django\'s whole default, so keep a "default" entry '
+            'beside "staticfiles".',
+        ),
+        _result(
+            "middleware-importable",
+            not middleware_errors,
+            "every MIDDLEWARE entry can be imported",
+            middleware_errors,
+            blame="MIDDLEWARE",
+            hint="Check the dotted path for typos.",
+        ),
+        _result(
+            "staticfiles-storage-importable",
+            not facts["staticfiles_storage_error"],
+            "the staticfiles storage backend can be imported",
+            facts["staticfiles_storage_error"],
+            blame=_STORAGE_SETTINGS,
+            hint="Check the backend's dotted path for typos.",
+        ),
+        *_app_order(facts["installed_apps"]),
+        *_middleware_order(facts),
     ]
-    results += _ineffective_settings(facts, line)
-    if facts["default_storage_error"]:
-        results.append(
-            _result(
-                "default-storage",
-                False,
-                "default file storage works",
-                facts["default_storage_error"],
-                blame="STORAGES",
-                hint='STORAGES replaces Django\'s whole default, so keep a "default" entry '
-                'beside "staticfiles".',
-            )
-        )
-    for path, error in facts["middleware_errors"].items():
-        results.append(
-            _result(
-                "middleware-importable",
-                False,
-                f"{path} can be imported",
-                error,
-                blame="MIDDLEWARE",
-                hint="Check the dotted path for typos.",
-            )
-        )
-    if facts["staticfiles_storage_error"]:
-        results.append(
-            _result(
-                "staticfiles-storage-importable",
-                False,
-                "the staticfiles storage backend can be imported",
-                facts["staticfiles_storage_error"],
-                blame=_STORAGE_SETTINGS,
-                hint="Check the backend's dotted path for typos.",
-            )
-        )
-    results += _app_order(facts["installed_apps"])
-    results += _middleware_order(facts)
-    return results
 
 
 def _ineffective_settings(facts: Mapping, line: Line) -> list[CheckResult]:
-    overridden = facts["overridden"]
+    """STATICFILES_STORAGE is ignored from Django 5.1, STORAGES unknown before 4.2."""
+    ignored = {"STATICFILES_STORAGE": line >= (5, 1), "STORAGES": line < (4, 2)}
     results = []
-    if line >= (5, 1) and overridden["STATICFILES_STORAGE"]:
+    for name, overridden in facts["overridden"].items():
+        if name not in ignored or not overridden:
+            continue
         results.append(
             _result(
                 "setting-has-effect",
-                False,
-                "every storage setting takes effect",
-                f"STATICFILES_STORAGE is set, but Django {facts['django']} ignores it "
-                "(removed in Django 5.1): no hashing, no compression, no error",
-                blame="STATICFILES_STORAGE",
-                hint='Use STORAGES = {"staticfiles": {"BACKEND": ...}}.',
-            )
-        )
-    if line < (4, 2) and overridden["STORAGES"]:
-        results.append(
-            _result(
-                "setting-has-effect",
-                False,
-                "every storage setting takes effect",
-                f"STORAGES is set, but Django {facts['django']} does not know it "
-                "(added in Django 4.2), so it is ignored",
-                blame="STORAGES",
-                hint="Use STATICFILES_STORAGE = '...' before Django 4.2.",
+                not ignored[name],
+                f"{name} takes effect on Django {facts['django']}",
+                f"{name} is set, but Django {facts['django']} ignores it "
+                + (
+                    "(removed in Django 5.1): no hashing, no compression, no error"
+                    if name == "STATICFILES_STORAGE"
+                    else "(STORAGES arrived in Django 4.2), so the default storage is used"
+                ),
+                blame=name,
+                hint='Use STORAGES = {"staticfiles": {"BACKEND": ...}} on Django 4.2+.'
+                if name == "STATICFILES_STORAGE"
+                else 'Use STATICFILES_STORAGE = "..." before Django 4.2.',
             )
         )
     return results

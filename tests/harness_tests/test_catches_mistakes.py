@@ -160,7 +160,7 @@ MISTAKES = [
         ),
         in_block="STORAGES = {",
         check="setting-has-effect",
-        says="does not know it",
+        says="STORAGES arrived in Django 4.2",
         lines=parse_range("3.2 to 4.1"),
     ),
     Mistake(
