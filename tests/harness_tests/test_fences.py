@@ -10,6 +10,8 @@ import pytest
 from tests.harness.fences import FenceError, extract_blocks, parse_info_string
 from tests.harness.versions import DjangoRange, RangeError, parse_range, range_from_tab_label
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def blocks_of(markdown: str, tmp_path: Path):
     page = tmp_path / "page.md"
@@ -116,3 +118,27 @@ def test_a_backwards_range_is_refused():
 def test_a_bare_word_in_the_info_string_is_refused():
     with pytest.raises(FenceError, match='key="value"'):
         parse_info_string("python settings.py")
+
+
+def test_the_site_hook_hides_harness_options_and_keeps_the_title():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fence_options", ROOT / "hooks" / "fence_options.py"
+    )
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    markdown = (
+        '    ```python title="settings.py" django="4.2+" skip="shown only"\n    X = 1\n    ```\n'
+    )
+    assert (
+        hook.on_page_markdown(markdown) == '    ```python title="settings.py"\n    X = 1\n    ```\n'
+    )
+
+
+def test_every_option_the_harness_reads_is_hidden_from_the_site_or_rendered_by_it():
+    from tests.harness.fences import HARNESS_OPTIONS
+
+    hook_source = (ROOT / "hooks" / "fence_options.py").read_text()
+    hidden = {name for name in HARNESS_OPTIONS if f'"{name}"' in hook_source}
+    assert hidden | {"title"} == set(HARNESS_OPTIONS)
