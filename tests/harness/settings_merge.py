@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 DefaultSource = Callable[[str], "str | None"]
 
-_PLACEHOLDER_COMMENT = re.compile(r"#\s*\.\.\.")
+#: A comment alone on its line inside brackets, with "..." or "…" in it, stands for
+#: the entries already there: "# ...", "# ... other middleware", "# other apps …".
+_PLACEHOLDER_COMMENT = re.compile(r"#.*(\.\.\.|…)")
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 
@@ -57,7 +59,8 @@ def apply_snippet(settings: str, snippet: str, defaults: DefaultSource) -> Appli
 
 def mark_placeholders(source: str) -> str:
     """Turn placeholders into Ellipsis entries the AST keeps: ``...`` in lists,
-    ``...: ...`` in dicts. A ``# ...`` comment outside brackets stays a comment."""
+    ``...: ...`` in dicts. Comments outside brackets, or after an item on the same
+    line, stay comments."""
     lines = source.splitlines(keepends=True)
     edits: list[tuple[int, int, int, str]] = []  # (row, start col, end col, text)
     brackets: list[str] = []
@@ -69,7 +72,12 @@ def mark_placeholders(source: str) -> str:
                 brackets.append(text)
             elif kind == tokenize.OP and text in _CLOSERS and brackets:
                 brackets.pop()
-            elif kind == tokenize.COMMENT and brackets and _PLACEHOLDER_COMMENT.match(text):
+            elif (
+                kind == tokenize.COMMENT
+                and brackets
+                and _PLACEHOLDER_COMMENT.match(text)
+                and not lines[row - 1][:col].strip()
+            ):
                 entry = "...: ..." if brackets[-1] == "{" else "..."
                 separator = "" if previous in (",", *_OPENERS) else ", "
                 edits.append((row, col, len(lines[row - 1].rstrip("\r\n")), f"{separator}{entry},"))
@@ -168,7 +176,7 @@ def _has_placeholder(node: ast.AST) -> bool:
         return any(_is_placeholder(e) or _has_placeholder(e) for e in node.elts)
     if isinstance(node, ast.Dict):
         return any(_is_placeholder(k) for k in node.keys) or any(
-            _has_placeholder(v) for v in node.values
+            _is_placeholder(v) or _has_placeholder(v) for v in node.values
         )
     if isinstance(node, ast.Assign):
         return _has_placeholder(node.value)
@@ -183,7 +191,7 @@ def _strip_placeholders(node: ast.expr) -> ast.expr:
         pairs = [
             (k, _strip_placeholders(v))
             for k, v in zip(node.keys, node.values, strict=True)
-            if not _is_placeholder(k)
+            if not _is_placeholder(k) and not _is_placeholder(v)  # nothing to keep
         ]
         return ast.Dict(keys=[k for k, _ in pairs], values=[v for _, v in pairs])
     return node
@@ -191,7 +199,7 @@ def _strip_placeholders(node: ast.expr) -> ast.expr:
 
 def _merge(shown: ast.expr, base: ast.expr, where: str) -> ast.expr:
     if isinstance(shown, (ast.List, ast.Tuple)) and isinstance(base, (ast.List, ast.Tuple)):
-        return type(base)(elts=_merge_sequence(shown.elts, base.elts), ctx=ast.Load())
+        return type(base)(elts=_merge_sequence(shown.elts, base.elts, where), ctx=ast.Load())
     if isinstance(shown, ast.Dict) and isinstance(base, ast.Dict):
         return _merge_mapping(shown, base, where)
     kind = type(shown).__name__.lower()
@@ -205,8 +213,9 @@ def _key(node: ast.AST) -> str:
     return ast.dump(node)
 
 
-def _merge_sequence(shown: list[ast.expr], existing: list[ast.expr]) -> list[ast.expr]:
+def _merge_sequence(shown: list[ast.expr], existing: list[ast.expr], where: str) -> list[ast.expr]:
     """Place each run of shown items next to the one of them that already exists."""
+    shown, existing = _merge_dict_items(shown, existing, where)
     runs: list[tuple[list[ast.expr], bool]] = []  # (items, a placeholder comes before)
     current: list[ast.expr] = []
     open_before = False
@@ -239,6 +248,32 @@ def _merge_sequence(shown: list[ast.expr], existing: list[ast.expr]) -> list[ast
     return result
 
 
+def _merge_dict_items(
+    shown: list[ast.expr], existing: list[ast.expr], where: str
+) -> tuple[list[ast.expr], list[ast.expr]]:
+    """A dict with placeholders inside a list (one TEMPLATES entry, say) edits the
+    existing dict it stands for: the only one, or the one with the same BACKEND."""
+    shown, existing = list(shown), list(existing)
+    for position, item in enumerate(shown):
+        if not (isinstance(item, ast.Dict) and _has_placeholder(item)):
+            continue
+        candidates = [i for i, e in enumerate(existing) if isinstance(e, ast.Dict)]
+        backend = _dict_value(item, "BACKEND")
+        if backend is not None:
+            candidates = [i for i in candidates if _dict_value(existing[i], "BACKEND") == backend]
+        if len(candidates) == 1:
+            merged = _merge(item, existing[candidates[0]], f"{where}[{candidates[0]}]")
+            existing[candidates[0]] = shown[position] = merged
+    return shown, existing
+
+
+def _dict_value(node: ast.Dict, key: str) -> str | None:
+    for k, v in zip(node.keys, node.values, strict=True):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return ast.dump(v)
+    return None
+
+
 def _merge_mapping(shown: ast.Dict, base: ast.Dict, where: str) -> ast.Dict:
     pairs = list(zip(base.keys, base.values, strict=True))
     for key, value in zip(shown.keys, shown.values, strict=True):
@@ -253,6 +288,10 @@ def _merge_mapping(shown: ast.Dict, base: ast.Dict, where: str) -> ast.Dict:
             None,
         )
         label = f"{where}[{ast.unparse(key)}]" if key is not None else where
+        if _is_placeholder(value):
+            if index is None:
+                raise SnippetError(f"{label} is shown as '...', but there is no value to keep")
+            continue
         if index is None:
             pairs.append((key, _strip_placeholders(value)))
         elif _has_placeholder(value):

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.fences import FenceError, extract_blocks, parse_info_string
+from tests.harness.fences import (
+    FenceError,
+    _with_blocks_only_pytest_examples_found,
+    extract_blocks,
+    parse_info_string,
+)
 from tests.harness.versions import DjangoRange, RangeError, parse_range, range_from_tab_label
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,10 +92,37 @@ def test_an_unclosed_fence_runs_to_the_end_of_the_page(tmp_path):
     assert block.source == "python manage.py check\n"
 
 
-def test_the_finders_must_agree_on_python_blocks(tmp_path):
-    # pytest-examples does not read tilde fences, so this block would be dropped by one.
-    with pytest.raises(FenceError, match="disagree"):
-        blocks_of("~~~python\nX = 1\n~~~\n", tmp_path)
+def test_tilde_fences_and_fences_inside_longer_fences_are_read(tmp_path):
+    blocks = blocks_of(
+        '~~~python title="settings.py"\nX = 1\n~~~\n\n````markdown skip="shows a fence"\n'
+        "```python\nY = 2\n```\n````\n",
+        tmp_path,
+    )
+    assert [(b.line, b.language, b.error) for b in blocks] == [
+        (1, "python", None),
+        (5, "markdown", None),
+    ]
+
+
+def test_a_python_block_only_pytest_examples_finds_fails_instead_of_vanishing(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("text\n\n```python\nX = 1\n```\n")
+    # As if our own finder had missed the block.
+    [block] = _with_blocks_only_pytest_examples_found(page, Path("docs/page.md"), [])
+    assert block.line == 3 and "pytest-examples finds a Python block" in block.error
+
+
+def test_contradicting_tab_and_option_ranges_are_an_error(tmp_path):
+    [block] = blocks_of(
+        '=== "Django 3.2 to 4.1"\n\n    ```bash django="5.1"\n    python manage.py check\n    ```\n',
+        tmp_path,
+    )
+    assert "no Django line" in block.error
+
+
+def test_body_lines_lose_only_the_fences_indentation(tmp_path):
+    [block] = blocks_of("  ```bash\n  python manage.py check\n    --verbosity 2\n  ```\n", tmp_path)
+    assert block.source == "python manage.py check\n  --verbosity 2\n"
 
 
 @pytest.mark.parametrize(

@@ -146,3 +146,54 @@ def test_a_placeholder_against_a_value_of_another_shape_is_an_error():
 def test_a_broken_snippet_says_where():
     with pytest.raises(SnippetError, match="not valid Python.*line 2"):
         apply_snippet(SETTINGS, "A = 1\nB = [\n", DEFAULTS.get)
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["# ...", "# ... other middleware", "# your other middleware …", "...,"]
+)
+def test_placeholder_comments_are_read_in_their_common_forms(placeholder):
+    merged = settings_after(
+        f'MIDDLEWARE = [\n    {placeholder}\n    "django.middleware.security.SecurityMiddleware",\n'
+        f'    "whitenoise.middleware.WhiteNoiseMiddleware",\n    {placeholder}\n]\n'
+    )["MIDDLEWARE"]
+    assert len(merged) == 4 and merged[1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+
+
+def test_a_comment_after_an_item_is_not_a_placeholder():
+    merged = settings_after(
+        "MIDDLEWARE = [\n    # ...\n"
+        '    "django.middleware.security.SecurityMiddleware",  # ... keep first\n'
+        '    "whitenoise.middleware.WhiteNoiseMiddleware",\n    # ...\n]\n'
+    )["MIDDLEWARE"]
+    assert merged[:2] == [
+        "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    ]
+
+
+def test_an_ellipsis_value_keeps_the_value_already_there():
+    storages = settings_after(
+        'STORAGES = {\n    "default": ...,\n    "staticfiles": {"BACKEND": "x.Y"},\n}\n'
+    )["STORAGES"]
+    assert storages["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_a_dict_in_a_list_edits_the_dict_it_stands_for():
+    settings = (
+        SETTINGS + 'TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates",'
+        ' "DIRS": [], "APP_DIRS": True}]\n'
+    )
+    source = apply_snippet(
+        settings,
+        'TEMPLATES = [\n    {\n        # ...\n        "DIRS": [BASE_DIR / "templates"],\n    },\n]\n',
+        DEFAULTS.get,
+    ).source
+    namespace: dict = {"__file__": "/srv/mysite/mysite/settings.py"}
+    exec(compile(source, "settings.py", "exec"), namespace)
+    [template] = namespace["TEMPLATES"]
+    assert template["APP_DIRS"] is True and str(template["DIRS"][0]) == "/srv/mysite/templates"
+
+
+def test_windows_line_endings_are_read_like_any_other():
+    snippet = 'MIDDLEWARE = [\r\n    # ...\r\n    "a.B",\r\n]\r\n'
+    assert settings_after(snippet)["MIDDLEWARE"][-1] == "a.B"
