@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import platform
+import signal
 import sys
 from pathlib import Path
 
@@ -13,6 +15,7 @@ sys.path.insert(0, str(ROOT))  # so `tests.harness` imports under any rootdir
 
 from tests.harness.pages import PageRunner, environment_under_test  # noqa: E402
 from tests.harness.report import build_report, report_path, summary_line, write_report  # noqa: E402
+from tests.harness.servers import stop_all  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,7 +42,15 @@ def page_runner(
 RUNNER_KEY = pytest.StashKey[PageRunner]()
 
 
+def _stop_servers_and_exit(signum: int, frame: object) -> None:
+    stop_all()
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    # A cancelled run (SIGTERM) skips `finally` blocks; stop our servers anyway.
+    atexit.register(stop_all)
+    signal.signal(signal.SIGTERM, _stop_servers_and_exit)
     docs_dir = Path(config.getoption("--docs-dir")).resolve()
     config.stash[RUNNER_KEY] = PageRunner(
         docs_dir, ROOT, ROOT / "examples", environment_under_test()

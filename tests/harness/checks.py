@@ -32,6 +32,11 @@ EXAMPLE_FILES = (
 SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
 _WHITENOISE_ETAG = re.compile(r'^"(?P<mtime>[0-9a-f]+)-(?P<size>[0-9a-f]+)"$')
 _STORAGE_SETTINGS = ("STORAGES", "STATICFILES_STORAGE")
+#: Settings a system check message may name; the block that changed one is blamed.
+_NAMED_SETTINGS = (
+    "MIDDLEWARE", "INSTALLED_APPS", "TEMPLATES", "STATICFILES_DIRS", "STATIC_ROOT",
+    "STATIC_URL", "STORAGES", "STATICFILES_STORAGE", "ALLOWED_HOSTS", "DATABASES",
+)  # fmt: skip
 
 Get = Callable[..., Response]
 
@@ -62,6 +67,7 @@ def configuration_checks(facts: Mapping, line: Line) -> list[CheckResult]:
             facts["check_passed"],
             "manage.py check reports no errors",
             facts["check_output"],
+            blame=tuple(name for name in _NAMED_SETTINGS if name in facts["check_output"]) or None,
         ),
         *_ineffective_settings(facts, line),
         _result(
@@ -87,7 +93,7 @@ def configuration_checks(facts: Mapping, line: Line) -> list[CheckResult]:
             "the staticfiles storage backend can be imported",
             facts["staticfiles_storage_error"],
             blame=_STORAGE_SETTINGS,
-            hint="Check the backend's dotted path for typos.",
+            hint='Check the backend\'s dotted path for typos, and that STORAGES has a "staticfiles" entry.',
         ),
         *_app_order(facts["installed_apps"]),
         *_middleware_order(facts),
@@ -169,18 +175,33 @@ def _middleware_order(facts: Mapping) -> list[CheckResult]:
     ]
 
 
-def collected_files_check(static_root: Path | None, extra_dirs: list[Path]) -> CheckResult:
+def collected_files_check(
+    static_root: Path | None, extra_dirs: list[tuple[str, Path]]
+) -> CheckResult:
+    """The example app's files, and those of each STATICFILES_DIRS folder (under its
+    prefix, if it has one), are in STATIC_ROOT."""
     if static_root is None:
         return _result("collected-files", False, "STATIC_ROOT is set", "STATIC_ROOT is not set")
     expected = list(EXAMPLE_FILES)
-    for folder in extra_dirs:
-        expected += [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+    for prefix, folder in extra_dirs:
+        expected += [
+            "/".join(filter(None, [prefix, path.relative_to(folder).as_posix()]))
+            for path in (folder.rglob("*") if folder.is_dir() else [])
+            if path.is_file() and not _ignored_by_collectstatic(path.relative_to(folder))
+        ]
     missing = [name for name in expected if not (static_root / name).is_file()]
     return _result(
         "collected-files",
         not missing,
         f"{len(expected)} files collected into {static_root}",
         f"missing: {missing}",
+    )
+
+
+def _ignored_by_collectstatic(relative: Path) -> bool:
+    """collectstatic's default ignore patterns: CVS, .*, *~."""
+    return any(
+        part == "CVS" or part.startswith(".") or part.endswith("~") for part in relative.parts
     )
 
 

@@ -13,6 +13,11 @@ _PIP_OPTIONS_WITH_VALUES = {"-r", "--requirement", "-c", "--constraint", "-e", "
 class CommandError(ValueError):
     """A shell line the harness cannot run; the message says what it supports."""
 
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        #: 1-based line inside the block
+        self.line = line
+
 
 @dataclass(frozen=True)
 class Command:
@@ -45,8 +50,9 @@ def _command_lines(source: str, language: str) -> list[tuple[int, str]]:
                 continue
             if not text.startswith("$ "):
                 raise CommandError(
-                    f"line {number} of the console block is output ({text!r}); "
-                    "the harness does not check output yet, so show commands only"
+                    f"{text!r} is output; the harness does not check output yet, "
+                    "so show commands only",
+                    number,
                 )
             text = text[2:]
         if not pending and (not text or text.startswith("#")):
@@ -59,7 +65,7 @@ def _command_lines(source: str, language: str) -> list[tuple[int, str]]:
         lines.append((start, pending + text))
         pending = ""
     if pending:
-        raise CommandError(f"line {start} ends with a backslash and nothing follows")
+        raise CommandError("the line ends with a backslash and nothing follows", start)
     return lines
 
 
@@ -67,7 +73,7 @@ def _read_command(text: str, line: int) -> Command:
     try:
         argv = shlex.split(text, comments=True)
     except ValueError as exc:
-        raise CommandError(f"line {line}: cannot split {text!r}: {exc}") from None
+        raise CommandError(f"cannot split {text!r}: {exc}", line) from None
     if argv[:2] in (["pip", "install"], ["pip3", "install"]):
         return Command("pip-install", text, _requirements(argv[2:], line), line)
     if argv[0] in _PYTHONS and argv[1:4] == ["-m", "pip", "install"]:
@@ -76,16 +82,17 @@ def _read_command(text: str, line: int) -> Command:
         kind = "runserver" if argv[2] == "runserver" else "manage"
         return Command(kind, text, tuple(argv[2:]), line)
     raise CommandError(
-        f"line {line}: the harness does not know how to run {text!r}; it runs "
-        "'pip install ...', 'python -m pip install ...' and 'python manage.py ...'"
+        f"the harness does not know how to run {text!r}; it runs "
+        "'pip install ...', 'python -m pip install ...' and 'python manage.py ...'",
+        line,
     )
 
 
 def _requirements(args: list[str], line: int) -> tuple[str, ...]:
     for arg in args:
         if arg in _PIP_OPTIONS_WITH_VALUES:
-            raise CommandError(f"line {line}: pip option {arg} is not supported here")
+            raise CommandError(f"pip option {arg} is not supported here", line)
     requirements = tuple(a for a in args if not a.startswith("-"))
     if not requirements:
-        raise CommandError(f"line {line}: pip install names no package")
+        raise CommandError("pip install names no package", line)
     return requirements

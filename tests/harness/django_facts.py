@@ -2,8 +2,9 @@
 
 Run inside the project (``python django_facts.py`` with the project as the working
 directory and DJANGO_SETTINGS_MODULE set). It boots Django once, runs the same system
-checks as ``manage.py check``, and prints one JSON object on its last line. It imports
-nothing from the harness, so it runs under whatever Python the project uses.
+checks as ``manage.py check``, and prints one JSON object on its last line. With
+``--declared`` it only imports the settings module and prints its upper-case names.
+It imports nothing from the harness, so it runs under whatever Python the project uses.
 """
 
 import io
@@ -92,8 +93,23 @@ def check_output():
     return True, out.getvalue()
 
 
+def declared_settings():
+    """Import the settings module as Python does, without booting Django."""
+    import importlib
+
+    try:
+        module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    except Exception as exc:
+        return {"error": _error(exc), "traceback": traceback.format_exc()}
+    names = {name: getattr(module, name) for name in dir(module) if name.isupper()}
+    return {"error": None, "settings": json.loads(json.dumps(names, default=str))}
+
+
 def main():
     sys.path.insert(0, os.getcwd())
+    if sys.argv[1:] == ["--declared"]:
+        print(json.dumps(declared_settings()))
+        return
     facts = {"django": None, "settings_error": None}
     try:
         import django

@@ -1,4 +1,4 @@
-"""Find the pages under a docs folder and run each once, two at a time."""
+"""Find the pages under a docs folder and run each once, one page per core at a time."""
 
 from __future__ import annotations
 

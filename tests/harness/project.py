@@ -27,6 +27,10 @@ FACTS_SCRIPT = Path(__file__).with_name("django_facts.py")
 COMMAND_TIMEOUT = 180
 
 
+class SettingsError(RuntimeError):
+    """settings.py raised when imported; the message is the exception."""
+
+
 @dataclass(frozen=True)
 class CommandResult:
     argv: tuple[str, ...]
@@ -63,6 +67,7 @@ class ProjectFactory:
         self.examples_dir = examples_dir
         self._lock = threading.Lock()
         self._template: Path | None = None
+        self._failure: Exception | None = None
         self._pristine_settings = ""
 
     def new(self, name: str) -> Project:
@@ -73,8 +78,14 @@ class ProjectFactory:
 
     def _ensure_template(self) -> Path:
         with self._lock:
+            if self._failure is not None:
+                raise self._failure  # every page gets the first, real error
             if self._template is None:
-                self._template = self._make_template()
+                try:
+                    self._template = self._make_template()
+                except Exception as exc:
+                    self._failure = exc
+                    raise
             return self._template
 
     def _make_template(self) -> Path:
@@ -156,8 +167,13 @@ class Project:
         ]  # fmt: skip
 
     def facts(self, *, production: bool) -> dict:
+        return self._probe(production=production)
+
+    def _probe(self, *args: str, production: bool = False) -> dict:
         result = _run(
-            [sys.executable, str(FACTS_SCRIPT)], cwd=self.root, env=self.env(production=production)
+            [sys.executable, str(FACTS_SCRIPT), *args],
+            cwd=self.root,
+            env=self.env(production=production),
         )
         try:
             return json.loads(result.output.strip().splitlines()[-1])
@@ -170,14 +186,12 @@ class Project:
         return applied.touched
 
     def declared_settings(self) -> dict[str, object]:
-        """Execute settings.py as Python (no Django boot); raises what it raises."""
-        namespace: dict[str, object] = {
-            "__file__": str(self.settings_path),
-            "__name__": f"{PROJECT}.settings",
-        }
-        code = compile(self.settings_path.read_text(), str(self.settings_path), "exec")
-        exec(code, namespace)
-        return namespace
+        """The settings module's upper-case names, imported in a fresh interpreter
+        without booting Django (paths come back as strings)."""
+        report = self._probe("--declared")
+        if report["error"]:
+            raise SettingsError(report["error"])
+        return report["settings"]
 
     def settings_diff(self) -> str:
         diff = difflib.unified_diff(

@@ -9,8 +9,10 @@ verdict lands on the block responsible for it.
 
 from __future__ import annotations
 
+import http.client
 import importlib.metadata
 import re
+import subprocess
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -22,10 +24,10 @@ from .checks import CheckResult
 from .commands import SHELL_LANGUAGES, Command, CommandError, read_shell_block
 from .fences import Block
 from .fetch import request
-from .project import Project, ProjectFactory
+from .project import Project, ProjectFactory, SettingsError
 from .servers import ServerError, serve
 from .settings_merge import SnippetError
-from .versions import Line, format_line
+from .versions import Line, format_line, parse_line
 
 PASSED, FAILED, SKIPPED, NOT_APPLICABLE = "passed", "failed", "skipped", "not-applicable"
 
@@ -40,8 +42,7 @@ class Environment:
 
     @property
     def line(self) -> Line:
-        major, minor = self.django.split(".")[:2]
-        return int(major), int(minor)
+        return parse_line(self.django)
 
     def describe(self) -> str:
         return f"Django {self.django} (Python {self.python}, WhiteNoise {self.whitenoise or 'not installed'})"
@@ -109,8 +110,14 @@ class PageRun:
             except BlockFailed as exc:
                 self._record(exc.result, block, server_output=exc.server_output)
                 failed = block
+            except Exception as exc:  # a timeout, a broken reply: still this block's failure
+                self._record(_unexpected(exc, "applying the block"), block)
+                failed = block
         if to_apply and failed is None:
-            self._check_the_result(to_apply[-1])
+            try:
+                self._check_the_result(to_apply[-1])
+            except Exception as exc:
+                self._record(_unexpected(exc, "checking the result"), to_apply[-1])
         return [self.verdicts[block.line] for block in self.blocks]
 
     # --- bookkeeping -----------------------------------------------------------------
@@ -190,24 +197,24 @@ class PageRun:
             touched = self.project.apply_settings(block.source)
         except SnippetError as exc:
             raise BlockFailed(
-                "settings-merge", "the snippet merges into settings.py", str(exc)
+                "settings-merge", "the snippet merges into settings.py", _at(block, exc)
             ) from None
         for name in touched:
             self.changed_by[name] = block
         self._record(CheckResult("settings-merge", True), block)
         try:
             self.project.declared_settings()
-        except Exception as exc:
-            raise BlockFailed(
-                "settings-load", "settings.py still runs", f"{type(exc).__name__}: {exc}"
-            ) from None
+        except SettingsError as exc:
+            raise BlockFailed("settings-load", "settings.py still runs", str(exc)) from None
         self._record(CheckResult("settings-load", True), block)
 
     def _apply_shell(self, block: Block) -> None:
         try:
             commands = read_shell_block(block.source, block.language)
         except CommandError as exc:
-            raise BlockFailed("shell-command", "a command the harness can run", str(exc)) from None
+            raise BlockFailed(
+                "shell-command", "a command the harness can run", _at(block, exc)
+            ) from None
         for command in commands:
             if command.kind == "pip-install":
                 self._check_installed(command, block)
@@ -245,14 +252,13 @@ class PageRun:
             self.collected = True
             declared = self.project.declared_settings()
             root = declared.get("STATIC_ROOT")
+            # Entries are folders or (prefix, folder) pairs, which JSON makes lists.
             dirs = [
-                Path(d[1] if isinstance(d, tuple) else d)
-                for d in declared.get("STATICFILES_DIRS", [])
+                (entry[0], Path(entry[1])) if isinstance(entry, list) else ("", Path(entry))
+                for entry in declared.get("STATICFILES_DIRS", [])
             ]
             static_root = Path(root) if root else None
-            self._record(
-                checks.collected_files_check(static_root, [d for d in dirs if d.is_dir()]), block
-            )
+            self._record(checks.collected_files_check(static_root, dirs), block)
 
     def _check_development_server(self, command: Command, block: Block) -> None:
         options = [arg for arg in command.args[1:] if arg.startswith("-")]
@@ -274,7 +280,7 @@ class PageRun:
             raise BlockFailed(
                 "server-starts", f"`{command.text}` starts a server", str(exc)
             ) from None
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:
             raise BlockFailed(
                 "server-answers",
                 "the server answers HTTP",
@@ -343,7 +349,7 @@ class PageRun:
                             "so STATIC_ROOT is empty and WhiteNoise has nothing to serve.".strip(),
                         )
                     self._record(result, last, server_output=server.output_tail())
-        except (ServerError, OSError) as exc:
+        except (ServerError, OSError, http.client.HTTPException) as exc:
             self._record(
                 CheckResult(
                     "production-server",
@@ -354,6 +360,21 @@ class PageRun:
                 last,
                 server_output=log.read_text(errors="replace")[-3000:],
             )
+
+
+def _at(block: Block, exc: SnippetError | CommandError) -> str:
+    """The error, with the Markdown line it comes from when one line is at fault."""
+    if exc.line is None:
+        return str(exc)
+    return f"{block.path.as_posix()}:{block.line + exc.line}: {exc}"
+
+
+def _unexpected(exc: Exception, doing: str) -> CheckResult:
+    if isinstance(exc, subprocess.TimeoutExpired):
+        got = f"`{' '.join(map(str, exc.cmd))}` did not finish within {exc.timeout:.0f} s"
+    else:
+        got = f"{type(exc).__name__}: {exc}"
+    return CheckResult("harness", False, f"no error while {doing}", got)
 
 
 def _installed_problem(requirement: Requirement) -> str:

@@ -65,26 +65,34 @@ def serve(
             start_new_session=True,  # so stopping it stops its children too
         )
     server = Server(port, log_path)
+    _running.add(process)
     try:
         _wait_until_ready(process, server)
         yield server
     finally:
         _stop(process)
+        _running.discard(process)
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:
+    """Ready when it accepts connections and has said it listens on our port, so a
+    server that lost the port to another cannot pass for ready."""
     deadline = time.monotonic() + READY_TIMEOUT
+    address = f"127.0.0.1:{server.port}"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ServerError(
                 f"the server exited with code {process.returncode} before it "
                 f"accepted connections:\n{server.output_tail()}"
             )
+        said_listening = address in "\n".join(server.output_tail(1000).splitlines()[1:])
         try:
             with socket.create_connection(("127.0.0.1", server.port), timeout=0.2):
-                return
+                if said_listening:
+                    return
         except OSError:
-            time.sleep(0.05)
+            pass
+        time.sleep(0.05)
     raise ServerError(
         f"the server did not accept connections on 127.0.0.1:{server.port} within "
         f"{READY_TIMEOUT:.0f} s:\n{server.output_tail()}"
@@ -92,8 +100,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
+    """Stop the whole process group, even if its leader has already exited."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
@@ -101,4 +108,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     except ProcessLookupError:
-        pass
+        process.wait()
+
+
+#: Servers started and not yet stopped, for stop_all().
+_running: set[subprocess.Popen[bytes]] = set()
+
+
+def stop_all() -> None:
+    """Stop every server still running; for exits that skip ``finally`` blocks."""
+    for process in list(_running):
+        _stop(process)
+        _running.discard(process)

@@ -34,6 +34,11 @@ _OPENERS, _CLOSERS = "([{", ")]}"
 class SnippetError(ValueError):
     """The snippet cannot be applied; the message says why, for the reader."""
 
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        #: 1-based line inside the snippet, when one line is at fault
+        self.line = line
+
 
 @dataclass(frozen=True)
 class Applied:
@@ -47,9 +52,7 @@ def apply_snippet(settings: str, snippet: str, defaults: DefaultSource) -> Appli
     try:
         tree = ast.parse(marked)
     except SyntaxError as exc:
-        raise SnippetError(
-            f"the snippet is not valid Python: {exc.msg} (line {exc.lineno})"
-        ) from None
+        raise SnippetError(f"the snippet is not valid Python: {exc.msg}", exc.lineno) from None
     touched: set[str] = set()
     for statement in tree.body:
         settings, names = _apply_statement(settings, marked, statement, defaults)

@@ -24,10 +24,14 @@ def test_runserver_is_its_own_kind():
 
 
 def test_an_unknown_command_is_refused_with_what_is_supported():
-    with pytest.raises(CommandError, match="does not know how to run 'rm -rf staticfiles'"):
-        read_shell_block("rm -rf staticfiles\n", "bash")
+    with pytest.raises(
+        CommandError, match="does not know how to run 'rm -rf staticfiles'"
+    ) as error:
+        read_shell_block("python manage.py check\nrm -rf staticfiles\n", "bash")
+    assert error.value.line == 2
 
 
 def test_console_output_is_not_silently_ignored():
-    with pytest.raises(CommandError, match="output"):
+    with pytest.raises(CommandError, match="output") as error:
         read_shell_block("$ python manage.py check\nSystem check identified no issues\n", "console")
+    assert error.value.line == 2
