@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -29,10 +30,12 @@ def factory(tmp_path_factory: pytest.TempPathFactory) -> ProjectFactory:
 
 @pytest.fixture
 def run_markdown(tmp_path: Path, environment: Environment, factory: ProjectFactory) -> RunMarkdown:
+    runs = itertools.count(1)
+
     def run(markdown: str) -> list[BlockVerdict]:
         page = tmp_path / "page.md"
         page.write_text(textwrap.dedent(markdown))
         blocks = extract_blocks(page, page.read_text(), Path("page.md"))
-        return run_page(blocks, environment, factory, tmp_path.name)
+        return run_page(blocks, environment, factory, f"{tmp_path.name}-{next(runs)}")
 
     return run

@@ -17,6 +17,7 @@ python manage.py check
 
 
 def test_a_command_that_hangs_fails_its_block_and_the_rest_is_not_run(run_markdown, monkeypatch):
+    run_markdown("```bash\npython manage.py check\n```\n")  # startproject, with no time limit
     monkeypatch.setattr(project, "COMMAND_TIMEOUT", 1)
     slow, check = run_markdown(SLOW_THEN_CHECK)
     assert slow.status == FAILED
