@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .collect_cache import CollectCache
 from .settings_merge import apply_snippet
 
 PROJECT = "mysite"
@@ -68,6 +69,7 @@ class ProjectFactory:
         self._lock = threading.Lock()
         self._template: Path | None = None
         self._failure: Exception | None = None
+        self.collect_cache = CollectCache(workdir / "collectstatic-results")
         self._pristine_settings = ""
 
     def new(self, name: str) -> Project:

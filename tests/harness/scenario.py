@@ -24,7 +24,7 @@ from .checks import CheckResult
 from .commands import SHELL_LANGUAGES, Command, CommandError, read_shell_block
 from .fences import Block
 from .fetch import request
-from .project import Project, ProjectFactory, SettingsError
+from .project import CommandResult, Project, ProjectFactory, SettingsError
 from .servers import ServerError, serve
 from .settings_merge import SnippetError
 from .versions import Line, format_line, parse_line
@@ -239,7 +239,10 @@ class PageRun:
         self._record(CheckResult("package-installed", True), block)
 
     def _run_manage(self, command: Command, block: Block) -> None:
-        result = self.project.manage(command.args, stdin="yes\n")
+        if command.args[0] == "collectstatic":
+            result = self._collectstatic(command, block)
+        else:
+            result = self.project.manage(command.args, stdin="yes\n")
         if not result.ok:
             self._diagnose_settings(block)
             raise BlockFailed(
@@ -259,6 +262,23 @@ class PageRun:
             ]
             static_root = Path(root) if root else None
             self._record(checks.collected_files_check(static_root, dirs), block)
+
+    def _collectstatic(self, command: Command, block: Block) -> CommandResult:
+        """Run collectstatic, or reuse the result of an identical run on another page."""
+        declared = self.project.declared_settings()
+        static_root = Path(str(declared.get("STATIC_ROOT") or ""))
+        cache = self.factory.collect_cache
+        if not declared.get("STATIC_ROOT") or (static_root.exists() and any(static_root.iterdir())):
+            return self.project.manage(command.args, stdin="yes\n")
+        key = cache.key(self.project.root, command.args, declared)
+        output = cache.get(key, self.project.root, static_root)
+        if output is not None:
+            self._record(CheckResult("collectstatic-reused", True), block)
+            return CommandResult(tuple(command.args), 0, output)
+        result = self.project.manage(command.args, stdin="yes\n")
+        if result.ok:
+            cache.put(key, self.project.root, static_root, result.output)
+        return result
 
     def _check_development_server(self, command: Command, block: Block) -> None:
         options = [arg for arg in command.args[1:] if arg.startswith("-")]
