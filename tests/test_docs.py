@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import RUNNER_KEY
 from tests.harness.fences import Block
 from tests.harness.report import failure_message
-from tests.harness.scenario import FAILED, NOT_APPLICABLE, SKIPPED
+from tests.harness.verdicts import FAILED, NOT_APPLICABLE, SKIPPED
 from tests.harness.versions import format_line
 
 

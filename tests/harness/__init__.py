@@ -6,13 +6,18 @@ Modules, in the order data flows through them:
 - ``fences``: find fenced blocks in Markdown, with their options and ranges
 - ``settings_merge``: apply a settings snippet to a real ``settings.py``
 - ``commands``: read shell blocks into commands the harness knows
+- ``packages``: whether a ``pip install`` line is met by the installed packages
 - ``project``: a fresh Django project on disk, and running its commands
+- ``collect_cache``: collectstatic results shared between pages with the same inputs
+- ``django_facts``: a script run inside the project that reports its effective settings
 - ``servers``: real servers on 127.0.0.1, always stopped
 - ``fetch``: plain HTTP requests against those servers
-- ``django_facts``: a script run inside the project that reports its effective settings
-- ``checks``: what the pages claim, as assertions on facts and responses
+- ``checks``: what the pages claim about configuration, as checks on facts
+- ``http_checks``: what the pages claim WhiteNoise does, as checks on responses
+- ``verdicts``: the outcome of each block
 - ``scenario``: one page applied block by block, with a verdict per block
-- ``report``: the JSON report and the summary line
+- ``pages``: every page under a folder, run in parallel
+- ``report``: the JSON report, the summary line and failure messages
 
 Only ``project``, ``django_facts`` and ``scenario`` know that Django exists.
 """

@@ -1,4 +1,4 @@
-"""What the pages claim WhiteNoise does, as checks on facts and HTTP responses.
+"""What the pages claim about a project's configuration, as checks on its facts.
 
 Each check returns a ``CheckResult``. ``blame`` names the setting whose block is at
 fault (the scenario maps it to the block that last changed that setting); ``None``
@@ -7,38 +7,29 @@ blames the block that triggered the check.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from .fetch import Response
 from .versions import Line
 
 WHITENOISE_MIDDLEWARE = "whitenoise.middleware.WhiteNoiseMiddleware"
 SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 RUNSERVER_NOSTATIC = "whitenoise.runserver_nostatic"
 STATICFILES_APP = "django.contrib.staticfiles"
-FOREVER = "max-age=315360000, public, immutable"
-#: The example app's files, relative to STATIC_ROOT / STATIC_URL.
-EXAMPLE_CSS = "static_demo/site.css"
+#: The example app's files, relative to STATIC_ROOT.
 EXAMPLE_FILES = (
-    EXAMPLE_CSS,
+    "static_demo/site.css",
     "static_demo/app.js",
     "static_demo/img/logo.svg",
     "static_demo/fonts/demo.woff",
 )
-#: Headers SecurityMiddleware adds to every response it sees (Django 3.2+ defaults).
-SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
-_WHITENOISE_ETAG = re.compile(r'^"(?P<mtime>[0-9a-f]+)-(?P<size>[0-9a-f]+)"$')
-_STORAGE_SETTINGS = ("STORAGES", "STATICFILES_STORAGE")
+STORAGE_SETTINGS = ("STORAGES", "STATICFILES_STORAGE")
 #: Settings a system check message may name; the block that changed one is blamed.
 _NAMED_SETTINGS = (
     "MIDDLEWARE", "INSTALLED_APPS", "TEMPLATES", "STATICFILES_DIRS", "STATIC_ROOT",
     "STATIC_URL", "STORAGES", "STATICFILES_STORAGE", "ALLOWED_HOSTS", "DATABASES",
 )  # fmt: skip
-
-Get = Callable[..., Response]
 
 
 @dataclass(frozen=True)
@@ -51,18 +42,16 @@ class CheckResult:
     hint: str = ""
 
 
-def _result(name, ok, expected="", got="", blame=None, hint=""):
+def outcome(name, ok, expected="", got="", blame=None, hint="") -> CheckResult:
+    """A CheckResult; what came is kept only when the check failed."""
     return CheckResult(name, bool(ok), expected, got if not ok else "", blame, hint)
-
-
-# --- configuration, from the facts the project reports about itself ---------------
 
 
 def configuration_checks(facts: Mapping, line: Line) -> list[CheckResult]:
     """Every check runs and is reported, passed or not, so the report shows what was checked."""
     middleware_errors = "\n".join(f"{p}: {e}" for p, e in facts["middleware_errors"].items())
     return [
-        _result(
+        outcome(
             "django-check",
             facts["check_passed"],
             "manage.py check reports no errors",
@@ -70,7 +59,7 @@ def configuration_checks(facts: Mapping, line: Line) -> list[CheckResult]:
             blame=tuple(name for name in _NAMED_SETTINGS if name in facts["check_output"]) or None,
         ),
         *_ineffective_settings(facts, line),
-        _result(
+        outcome(
             "default-storage",
             not facts["default_storage_error"],
             "default file storage works",
@@ -79,7 +68,7 @@ def configuration_checks(facts: Mapping, line: Line) -> list[CheckResult]:
             hint='STORAGES replaces Django\'s whole default, so keep a "default" entry '
             'beside "staticfiles".',
         ),
-        _result(
+        outcome(
             "middleware-importable",
             not middleware_errors,
             "every MIDDLEWARE entry can be imported",
@@ -87,12 +76,12 @@ def configuration_checks(facts: Mapping, line: Line) -> list[CheckResult]:
             blame="MIDDLEWARE",
             hint="Check the dotted path for typos.",
         ),
-        _result(
+        outcome(
             "staticfiles-storage-importable",
             not facts["staticfiles_storage_error"],
             "the staticfiles storage backend can be imported",
             facts["staticfiles_storage_error"],
-            blame=_STORAGE_SETTINGS,
+            blame=STORAGE_SETTINGS,
             hint='Check the backend\'s dotted path for typos, and that STORAGES has a "staticfiles" entry.',
         ),
         *_app_order(facts["installed_apps"]),
@@ -108,7 +97,7 @@ def _ineffective_settings(facts: Mapping, line: Line) -> list[CheckResult]:
         if name not in ignored or not overridden:
             continue
         results.append(
-            _result(
+            outcome(
                 "setting-has-effect",
                 not ignored[name],
                 f"{name} takes effect on Django {facts['django']}",
@@ -132,7 +121,7 @@ def _app_order(apps: list[str]) -> list[CheckResult]:
         return []
     ok = STATICFILES_APP not in apps or apps.index(RUNSERVER_NOSTATIC) < apps.index(STATICFILES_APP)
     return [
-        _result(
+        outcome(
             "runserver-nostatic-order",
             ok,
             f"{RUNSERVER_NOSTATIC} above {STATICFILES_APP} in INSTALLED_APPS",
@@ -150,12 +139,12 @@ def _middleware_order(facts: Mapping) -> list[CheckResult]:
         if not uses_storage:
             return []
         return [
-            _result(
+            outcome(
                 "whitenoise-storage-needs-middleware",
                 False,
                 f"{WHITENOISE_MIDDLEWARE} in MIDDLEWARE",
                 f"{facts['staticfiles_storage']} is set, but MIDDLEWARE has no WhiteNoise",
-                blame=_STORAGE_SETTINGS,
+                blame=STORAGE_SETTINGS,
                 hint="WhiteNoise's storage only prepares the files; with DEBUG=False nothing "
                 "serves them until WhiteNoiseMiddleware is in MIDDLEWARE.",
             )
@@ -163,7 +152,7 @@ def _middleware_order(facts: Mapping) -> list[CheckResult]:
     position = middleware.index(WHITENOISE_MIDDLEWARE)
     wanted = middleware.index(SECURITY_MIDDLEWARE) + 1 if SECURITY_MIDDLEWARE in middleware else 0
     return [
-        _result(
+        outcome(
             "whitenoise-after-security-middleware",
             position == wanted,
             "WhiteNoiseMiddleware directly after SecurityMiddleware, above every other middleware",
@@ -181,7 +170,7 @@ def collected_files_check(
     """The example app's files, and those of each STATICFILES_DIRS folder (under its
     prefix, if it has one), are in STATIC_ROOT."""
     if static_root is None:
-        return _result("collected-files", False, "STATIC_ROOT is set", "STATIC_ROOT is not set")
+        return outcome("collected-files", False, "STATIC_ROOT is set", "STATIC_ROOT is not set")
     expected = list(EXAMPLE_FILES)
     for prefix, folder in extra_dirs:
         expected += [
@@ -190,7 +179,7 @@ def collected_files_check(
             if path.is_file() and not _ignored_by_collectstatic(path.relative_to(folder))
         ]
     missing = [name for name in expected if not (static_root / name).is_file()]
-    return _result(
+    return outcome(
         "collected-files",
         not missing,
         f"{len(expected)} files collected into {static_root}",
@@ -203,182 +192,3 @@ def _ignored_by_collectstatic(relative: Path) -> bool:
     return any(
         part == "CVS" or part.startswith(".") or part.endswith("~") for part in relative.parts
     )
-
-
-# --- HTTP, against a real server ----------------------------------------------------
-
-
-def page_static_url(get: Get, name: str = EXAMPLE_CSS) -> tuple[CheckResult, str | None]:
-    """Load the example page and find the URL its {% static %} tag rendered."""
-    page = get("/")
-    found = re.search(
-        rf'["\'](?P<url>[^"\']*{_stem_pattern(name)})["\']', page.body.decode(errors="replace")
-    )
-    ok = page.status == 200 and found is not None
-    check = _result(
-        "example-page",
-        ok,
-        f"GET / answers 200 with a link to {name}",
-        f"{page.describe()}\n{page.body[:300]!r}",
-    )
-    return check, found.group("url") if found else None
-
-
-def _stem_pattern(name: str) -> str:
-    stem, _, suffix = name.rpartition(".")
-    return rf"{re.escape(stem)}(?:\.[0-9a-f]{{12}})?\.{re.escape(suffix)}"
-
-
-def served_by_whitenoise(response: Response, url: str) -> CheckResult:
-    """WhiteNoise's ETag is "<mtime hex>-<size hex>"; Django's static view sends none."""
-    etag = _WHITENOISE_ETAG.match(response.header("etag") or "")
-    ok = response.status == 200 and etag is not None and int(etag["size"], 16) == len(response.body)
-    who = "a 404" if response.status == 404 else "Django's static view or another handler"
-    return _result(
-        "served-by-whitenoise",
-        ok,
-        f'GET {url} answered by WhiteNoise (200, ETag "mtime-size")',
-        f"{who}: {response.describe()}",
-        blame="MIDDLEWARE",
-    )
-
-
-def security_headers(response: Response, url: str) -> CheckResult:
-    missing = {k: v for k, v in SECURITY_HEADERS.items() if response.header(k) != v}
-    return _result(
-        "security-headers",
-        not missing,
-        f"SecurityMiddleware's headers on {url}: {SECURITY_HEADERS}",
-        f"missing or different: {sorted(missing)}; {response.describe()}",
-        blame="MIDDLEWARE",
-        hint="WhiteNoiseMiddleware must sit below SecurityMiddleware.",
-    )
-
-
-def production_http_checks(get: Get, facts: Mapping, static_url: str) -> list[CheckResult]:
-    page, css_url = page_static_url(get)
-    if css_url is None:
-        return [page]
-    results = [page]
-    unhashed = static_url + EXAMPLE_CSS
-    response = get(css_url)
-    results += [served_by_whitenoise(response, css_url), security_headers(response, css_url)]
-    if facts.get("manifest"):
-        results += _hashing_checks(get, css_url, unhashed, facts)
-    if facts.get("compressed"):
-        results += _compression_checks(get, css_url, bool(facts.get("brotli")))
-    results.append(_not_modified(get, css_url, response))
-    return results
-
-
-def _hashing_checks(get: Get, css_url: str, unhashed: str, facts: Mapping) -> list[CheckResult]:
-    hashed = re.search(r"\.[0-9a-f]{12}\.css$", css_url) is not None
-    results = [
-        _result(
-            "hashed-url",
-            hashed,
-            f"{{% static %}} renders a hashed name, not {unhashed}",
-            css_url,
-            blame=_STORAGE_SETTINGS,
-        )
-    ]
-    if not hashed:
-        return results
-    forever = get(css_url).header("cache-control")
-    results.append(
-        _result(
-            "hashed-cached-forever",
-            forever == FOREVER,
-            f"Cache-Control: {FOREVER} on {css_url}",
-            f"Cache-Control: {forever}",
-            blame=_STORAGE_SETTINGS,
-        )
-    )
-    max_age = facts["whitenoise_max_age"] if facts["overridden"]["WHITENOISE_MAX_AGE"] else 60
-    short = f"max-age={max_age}, public"
-    unhashed_response = get(unhashed)
-    results.append(
-        _result(
-            "unhashed-cached-briefly",
-            unhashed_response.header("cache-control") == short,
-            f"Cache-Control: {short} on {unhashed}",
-            unhashed_response.describe(),
-            blame=_STORAGE_SETTINGS,
-        )
-    )
-    body = get(css_url).body.decode(errors="replace")
-    references = re.findall(r"url\([\"']?([^\"')]+)", body)
-    base = css_url.rsplit("/", 1)[0] + "/"
-    bad = [
-        ref
-        for ref in references
-        if not re.search(r"\.[0-9a-f]{12}\.\w+$", ref) or get(base + ref).status != 200
-    ]
-    results.append(
-        _result(
-            "css-references-hashed",
-            references and not bad,
-            "url() references in the CSS point at hashed files that answer 200",
-            f"references: {references}; failing: {bad}",
-            blame=_STORAGE_SETTINGS,
-        )
-    )
-    return results
-
-
-def _compression_checks(get: Get, url: str, brotli: bool) -> list[CheckResult]:
-    encodings = ["gzip", "br"] if brotli else ["gzip"]
-    results = []
-    for encoding in encodings:
-        response = get(url, headers={"Accept-Encoding": encoding})
-        ok = (
-            response.header("content-encoding") == encoding
-            and "accept-encoding" in (response.header("vary") or "").lower()
-        )
-        results.append(
-            _result(
-                f"compressed-{encoding}",
-                ok,
-                f"Accept-Encoding: {encoding} gets Content-Encoding: {encoding} and Vary: Accept-Encoding",
-                response.describe(),
-                blame=_STORAGE_SETTINGS,
-            )
-        )
-    return results
-
-
-def _not_modified(get: Get, url: str, first: Response) -> CheckResult:
-    etag = first.header("etag")
-    again = get(url, headers={"If-None-Match": etag or '"none"'})
-    return _result(
-        "etag-304",
-        etag and again.status == 304,
-        f"If-None-Match: {etag} answers 304",
-        again.describe(),
-        blame="MIDDLEWARE",
-    )
-
-
-def development_http_checks(get: Get, uses_whitenoise: bool) -> list[CheckResult]:
-    page, css_url = page_static_url(get)
-    if css_url is None:
-        return [page]
-    response = get(css_url)
-    if not uses_whitenoise:
-        return [
-            page,
-            _result(
-                "static-served",
-                response.status == 200,
-                f"GET {css_url} answers 200",
-                response.describe(),
-            ),
-        ]
-    # In development the server command is what decides who serves static files.
-    served = replace(
-        served_by_whitenoise(response, css_url),
-        blame=None,
-        hint="Start runserver with --nostatic, or list whitenoise.runserver_nostatic "
-        "above django.contrib.staticfiles in INSTALLED_APPS.",
-    )
-    return [page, served]

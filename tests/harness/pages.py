@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .fences import Block, FenceError, extract_blocks
+from .fences import Block, extract_blocks
 from .project import ProjectFactory
-from .scenario import BlockVerdict, Environment, run_page
+from .scenario import run_page
+from .verdicts import BlockVerdict, Environment
 
 
 def environment_under_test() -> Environment:
@@ -83,7 +84,4 @@ class PageRunner:
 
 
 def _blocks_of(path: Path, shown: Path) -> list[Block]:
-    try:
-        return extract_blocks(path, path.read_text(encoding="utf-8"), shown)
-    except FenceError as exc:
-        return [Block(shown, 1, "", {}, "", error=str(exc))]
+    return extract_blocks(path, path.read_text(encoding="utf-8"), shown)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from .scenario import FAILED, NOT_APPLICABLE, SKIPPED, BlockVerdict, Environment
+from .verdicts import FAILED, NOT_APPLICABLE, SKIPPED, BlockVerdict, Environment
 from .versions import format_line
 
 

@@ -10,61 +10,25 @@ verdict lands on the block responsible for it.
 from __future__ import annotations
 
 import http.client
-import importlib.metadata
 import re
 import subprocess
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from . import checks
+from . import checks, http_checks
 from .checks import CheckResult
 from .commands import SHELL_LANGUAGES, Command, CommandError, read_shell_block
 from .fences import Block
 from .fetch import request
+from .packages import installed_problem
 from .project import CommandResult, Project, ProjectFactory, SettingsError
 from .servers import ServerError, serve
 from .settings_merge import SnippetError
-from .versions import Line, format_line, parse_line
-
-PASSED, FAILED, SKIPPED, NOT_APPLICABLE = "passed", "failed", "skipped", "not-applicable"
-
-
-@dataclass(frozen=True)
-class Environment:
-    """The Django line under test, as installed in this interpreter."""
-
-    django: str
-    whitenoise: str | None
-    python: str
-
-    @property
-    def line(self) -> Line:
-        return parse_line(self.django)
-
-    def describe(self) -> str:
-        return f"Django {self.django} (Python {self.python}, WhiteNoise {self.whitenoise or 'not installed'})"
-
-
-@dataclass(frozen=True)
-class Failure:
-    check: str
-    expected: str
-    got: str
-    hint: str = ""
-    settings_diff: str = ""
-    server_output: str = ""
-
-
-@dataclass
-class BlockVerdict:
-    block: Block
-    status: str = PASSED
-    reason: str = ""
-    checks: list[str] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
+from .verdicts import FAILED, NOT_APPLICABLE, SKIPPED, BlockVerdict, Environment, Failure
+from .versions import format_line
 
 
 class BlockFailed(Exception):
@@ -231,7 +195,7 @@ class PageRun:
                 raise BlockFailed(
                     "package-installed", "a package name", f"{text!r}: {exc}"
                 ) from None
-            problem = _installed_problem(requirement)
+            problem = installed_problem(requirement)
             if problem:
                 raise BlockFailed(
                     "package-installed", f"{text} installed in the test environment", problem
@@ -294,7 +258,7 @@ class PageRun:
                 argv_for, cwd=self.project.root, env=self.project.env(), log_path=log
             ) as server:
                 get = partial(request, server.port)
-                for result in checks.development_http_checks(get, uses_whitenoise):
+                for result in http_checks.development_http_checks(get, uses_whitenoise):
                     self._record(result, block, server_output=server.output_tail())
         except ServerError as exc:
             raise BlockFailed(
@@ -361,7 +325,7 @@ class PageRun:
                 log_path=log,
             ) as server:
                 get = partial(request, server.port)
-                for result in checks.production_http_checks(get, facts, static_url):
+                for result in http_checks.production_http_checks(get, facts, static_url):
                     if not result.ok and not self.collected:
                         result = replace(
                             result,
@@ -395,22 +359,3 @@ def _unexpected(exc: Exception, doing: str) -> CheckResult:
     else:
         got = f"{type(exc).__name__}: {exc}"
     return CheckResult("harness", False, f"no error while {doing}", got)
-
-
-def _installed_problem(requirement: Requirement) -> str:
-    try:
-        installed = importlib.metadata.version(requirement.name)
-    except importlib.metadata.PackageNotFoundError:
-        return f"{requirement.name} is not installed; add it to the session's dependencies"
-    if requirement.specifier and installed not in requirement.specifier:
-        return f"{requirement.name} {installed} is installed, which is not {requirement.specifier}"
-    for extra in sorted(requirement.extras):
-        for needed in importlib.metadata.requires(requirement.name) or []:
-            dependency = Requirement(needed)
-            if dependency.marker and dependency.marker.evaluate({"extra": extra}):
-                problem = _installed_problem(
-                    Requirement(f"{dependency.name}{dependency.specifier}")
-                )
-                if problem:
-                    return f"{requirement.name}[{extra}] needs {problem}"
-    return ""

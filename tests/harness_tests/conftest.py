@@ -12,7 +12,8 @@ import pytest
 from tests.harness.fences import extract_blocks
 from tests.harness.pages import environment_under_test
 from tests.harness.project import ProjectFactory
-from tests.harness.scenario import BlockVerdict, Environment, run_page
+from tests.harness.scenario import run_page
+from tests.harness.verdicts import BlockVerdict, Environment
 
 ROOT = Path(__file__).resolve().parents[2]
 RunMarkdown = Callable[[str], list[BlockVerdict]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.harness import project
-from tests.harness.scenario import FAILED, SKIPPED
+from tests.harness.verdicts import FAILED, SKIPPED
 
 SLOW_THEN_CHECK = """
 ```bash

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.harness.scenario import FAILED, NOT_APPLICABLE, PASSED, SKIPPED
+from tests.harness.verdicts import FAILED, NOT_APPLICABLE, PASSED, SKIPPED
 from tests.harness.versions import DjangoRange, parse_range
 
 SECURITY = '"django.middleware.security.SecurityMiddleware"'

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
-from tests.harness.scenario import PASSED
+import itertools
+from pathlib import Path
 
+import pytest
+
+from tests.harness.fences import extract_blocks
+from tests.harness.project import ProjectFactory
+from tests.harness.scenario import run_page
+from tests.harness.verdicts import PASSED
+
+from .conftest import ROOT
 from .test_catches_mistakes import PRODUCTION_PAGE
+
+
+@pytest.fixture
+def run_fresh(tmp_path: Path, environment):
+    """Like run_markdown, but with a factory (and so a cache) of this test's own."""
+    factory = ProjectFactory(tmp_path / "projects", ROOT / "examples")
+    pages = itertools.count(1)
+
+    def run(markdown: str):
+        page = tmp_path / f"page{next(pages)}.md"
+        page.write_text(markdown)
+        return run_page(
+            extract_blocks(page, markdown, Path("page.md")), environment, factory, page.stem
+        )
+
+    return run
 
 
 def collect_verdict(verdicts):
     return next(v for v in verdicts if v.block.language == "bash")
 
 
-def test_a_page_with_the_same_inputs_reuses_the_result_and_still_passes(run_markdown):
-    first = collect_verdict(run_markdown(PRODUCTION_PAGE))
-    second_run = run_markdown(PRODUCTION_PAGE)
+def test_a_page_with_the_same_inputs_reuses_the_result_and_still_passes(run_fresh):
+    first = collect_verdict(run_fresh(PRODUCTION_PAGE))
+    second_run = run_fresh(PRODUCTION_PAGE)
     second = collect_verdict(second_run)
     assert "collectstatic-reused" not in first.checks
     assert "collectstatic-reused" in second.checks
@@ -22,9 +47,9 @@ def test_a_page_with_the_same_inputs_reuses_the_result_and_still_passes(run_mark
     assert any("hashed-cached-forever" in v.checks for v in second_run)
 
 
-def test_a_page_with_other_settings_runs_collectstatic_itself(run_markdown):
-    run_markdown(PRODUCTION_PAGE)
+def test_a_page_with_other_settings_runs_collectstatic_itself(run_fresh):
+    run_fresh(PRODUCTION_PAGE)
     other = PRODUCTION_PAGE.replace('BASE_DIR / "staticfiles"', 'BASE_DIR / "collected"')
     assert other != PRODUCTION_PAGE
-    verdict = collect_verdict(run_markdown(other))
+    verdict = collect_verdict(run_fresh(other))
     assert verdict.status == PASSED and "collectstatic-reused" not in verdict.checks
