@@ -78,14 +78,16 @@ def production_http_checks(get: Get, facts: Mapping, static_url: str) -> list[Ch
     response = get(css_url)
     results += [served_by_whitenoise(response, css_url), security_headers(response, css_url)]
     if facts.get("manifest"):
-        results += _hashing_checks(get, css_url, unhashed, facts)
+        results += _hashing_checks(get, css_url, response, unhashed, facts)
     if facts.get("compressed"):
         results += _compression_checks(get, css_url, bool(facts.get("brotli")))
     results.append(_not_modified(get, css_url, response))
     return results
 
 
-def _hashing_checks(get: Get, css_url: str, unhashed: str, facts: Mapping) -> list[CheckResult]:
+def _hashing_checks(
+    get: Get, css_url: str, response: Response, unhashed: str, facts: Mapping
+) -> list[CheckResult]:
     hashed = re.search(r"\.[0-9a-f]{12}\.css$", css_url) is not None
     results = [
         outcome(
@@ -98,7 +100,7 @@ def _hashing_checks(get: Get, css_url: str, unhashed: str, facts: Mapping) -> li
     ]
     if not hashed:
         return results
-    forever = get(css_url).header("cache-control")
+    forever = response.header("cache-control")
     results.append(
         outcome(
             "hashed-cached-forever",
@@ -120,7 +122,7 @@ def _hashing_checks(get: Get, css_url: str, unhashed: str, facts: Mapping) -> li
             blame=STORAGE_SETTINGS,
         )
     )
-    body = get(css_url).body.decode(errors="replace")
+    body = response.body.decode(errors="replace")
     references = re.findall(r"url\([\"']?([^\"')]+)", body)
     base = css_url.rsplit("/", 1)[0] + "/"
     bad = [

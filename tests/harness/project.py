@@ -155,8 +155,7 @@ class Project:
         return env
 
     def manage(self, args: tuple[str, ...], *, stdin: str = "") -> CommandResult:
-        argv = [sys.executable, "manage.py", *args]
-        return _run(argv, cwd=self.root, env=self.env(), stdin=stdin)
+        return _run(self.manage_argv(args), cwd=self.root, env=self.env(), stdin=stdin)
 
     def manage_argv(self, args: tuple[str, ...]) -> list[str]:
         return [sys.executable, "manage.py", *args]

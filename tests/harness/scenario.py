@@ -203,8 +203,12 @@ class PageRun:
         self._record(CheckResult("package-installed", True), block)
 
     def _run_manage(self, command: Command, block: Block) -> None:
-        if command.args[0] == "collectstatic":
-            result = self._collectstatic(command, block)
+        collecting = command.args[0] == "collectstatic"
+        # collectstatic reads the settings before it runs and checks its files after;
+        # it changes no setting, so one read serves both.
+        declared = self.project.declared_settings() if collecting else {}
+        if collecting:
+            result = self._collectstatic(command, block, declared)
         else:
             result = self.project.manage(command.args, stdin="yes\n")
         if not result.ok:
@@ -215,9 +219,8 @@ class PageRun:
                 f"exit code {result.returncode}:\n{result.tail()}",
             )
         self._record(CheckResult("command-succeeds", True), block)
-        if command.args[0] == "collectstatic":
+        if collecting:
             self.collected = True
-            declared = self.project.declared_settings()
             root = declared.get("STATIC_ROOT")
             # Entries are folders or (prefix, folder) pairs, which JSON makes lists.
             dirs = [
@@ -227,9 +230,8 @@ class PageRun:
             static_root = Path(root) if root else None
             self._record(checks.collected_files_check(static_root, dirs), block)
 
-    def _collectstatic(self, command: Command, block: Block) -> CommandResult:
+    def _collectstatic(self, command: Command, block: Block, declared: dict) -> CommandResult:
         """Run collectstatic, or reuse the result of an identical run on another page."""
-        declared = self.project.declared_settings()
         static_root = Path(str(declared.get("STATIC_ROOT") or ""))
         cache = self.factory.collect_cache
         if not declared.get("STATIC_ROOT") or (static_root.exists() and any(static_root.iterdir())):

@@ -29,8 +29,10 @@ def factory(tmp_path_factory: pytest.TempPathFactory) -> ProjectFactory:
     return ProjectFactory(tmp_path_factory.mktemp("projects"), ROOT / "examples")
 
 
-@pytest.fixture
-def run_markdown(tmp_path: Path, environment: Environment, factory: ProjectFactory) -> RunMarkdown:
+def markdown_runner(
+    tmp_path: Path, environment: Environment, factory: ProjectFactory
+) -> RunMarkdown:
+    """Run inline Markdown as a page; each call gets a project of its own."""
     runs = itertools.count(1)
 
     def run(markdown: str) -> list[BlockVerdict]:
@@ -40,3 +42,8 @@ def run_markdown(tmp_path: Path, environment: Environment, factory: ProjectFacto
         return run_page(blocks, environment, factory, f"{tmp_path.name}-{next(runs)}")
 
     return run
+
+
+@pytest.fixture
+def run_markdown(tmp_path: Path, environment: Environment, factory: ProjectFactory) -> RunMarkdown:
+    return markdown_runner(tmp_path, environment, factory)

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import pytest
 
-from tests.harness.fences import extract_blocks
 from tests.harness.project import ProjectFactory
-from tests.harness.scenario import run_page
 from tests.harness.verdicts import PASSED
 
-from .conftest import ROOT
+from .conftest import ROOT, markdown_runner
 from .test_catches_mistakes import PRODUCTION_PAGE
 
 
 @pytest.fixture
 def run_fresh(tmp_path: Path, environment):
     """Like run_markdown, but with a factory (and so a cache) of this test's own."""
-    factory = ProjectFactory(tmp_path / "projects", ROOT / "examples")
-    pages = itertools.count(1)
-
-    def run(markdown: str):
-        page = tmp_path / f"page{next(pages)}.md"
-        page.write_text(markdown)
-        return run_page(
-            extract_blocks(page, markdown, Path("page.md")), environment, factory, page.stem
-        )
-
-    return run
+    return markdown_runner(
+        tmp_path, environment, ProjectFactory(tmp_path / "projects", ROOT / "examples")
+    )
 
 
 def collect_verdict(verdicts):
