@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))  # so `tests.harness` imports under any rootdir
 from tests.harness.pages import PageRunner, environment_under_test  # noqa: E402
 from tests.harness.report import build_report, report_path, summary_line, write_report  # noqa: E402
 from tests.harness.servers import stop_all  # noqa: E402
+from tests.harness.updates import apply_updates  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -73,3 +74,8 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     write_report(path, build_report(runner.environment, verdicts))
     terminalreporter.write_line(summary_line(runner.environment, verdicts))
     terminalreporter.write_line(f"report: {path}")
+    # pytest-examples defines --update-examples; it means the same here.
+    if config.getoption("--update-examples", default=False):
+        updates = [update for verdict in verdicts for update in verdict.updates]
+        for line in apply_updates(ROOT, updates):
+            terminalreporter.write_line(line)

@@ -69,6 +69,57 @@ def default_storage_error():
     return None
 
 
+def whitenoise_config():
+    """What WhiteNoise's middleware does with these settings, read off a real instance."""
+    try:
+        return _whitenoise_config()
+    except Exception as exc:
+        return {"error": _error(exc)}
+
+
+def _whitenoise_config():
+    import warnings
+
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "No directory at" before collectstatic
+        middleware = WhiteNoiseMiddleware(get_response=lambda request: None)
+    root = getattr(settings, "WHITENOISE_ROOT", None)
+    return {
+        "error": None,
+        "max_age": middleware.max_age,
+        "allow_all_origins": middleware.allow_all_origins,
+        "charset": middleware.charset,
+        "index_file": middleware.index_file,
+        "use_finders": middleware.use_finders,
+        "autorefresh": middleware.autorefresh,
+        "static_prefix": middleware.static_prefix,
+        "root": str(root) if root else None,
+        "keep_only_hashed_files": bool(
+            getattr(staticfiles_storage, "keep_only_hashed_files", False)
+        ),
+        "manifest_strict": getattr(staticfiles_storage, "manifest_strict", None),
+    }
+
+
+def unlisted_static_url():
+    """What {% static %} gives for a file in STATIC_ROOT that the manifest does not
+    list: the manifest itself. Strict manifests raise; others hash the file anew."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.templatetags.static import static
+
+    name = getattr(staticfiles_storage, "manifest_name", None)
+    if not name:
+        return None
+    try:
+        return {"name": name, "url": static(name), "error": None}
+    except Exception as exc:
+        return {"name": name, "url": None, "error": _error(exc)}
+
+
 def middleware_errors(middleware):
     from django.utils.module_loading import import_string
 
@@ -128,16 +179,18 @@ def main():
                 str(d[1] if isinstance(d, tuple) else d) for d in settings.STATICFILES_DIRS
             ],
             overridden={
-                name: settings.is_overridden(name)
-                for name in ("STATICFILES_STORAGE", "STORAGES", "WHITENOISE_MAX_AGE")
+                name: settings.is_overridden(name) for name in ("STATICFILES_STORAGE", "STORAGES")
             },
-            whitenoise_max_age=getattr(settings, "WHITENOISE_MAX_AGE", None),
             whitenoise=_version("whitenoise"),
             brotli=_version("brotli") or _version("Brotli"),
         )
         facts["middleware_errors"] = middleware_errors(settings.MIDDLEWARE)
         facts.update(storage_facts())
         facts["default_storage_error"] = default_storage_error()
+        facts["force_script_name"] = settings.FORCE_SCRIPT_NAME
+        if "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE:
+            facts["whitenoise_config"] = whitenoise_config()
+            facts["unlisted_static"] = unlisted_static_url()
         facts["check_passed"], facts["check_output"] = check_output()
     except Exception as exc:
         facts["settings_error"] = _error(exc)

@@ -25,7 +25,10 @@ HARNESS_OPTIONS = {
     "title": "the file a Python block edits, e.g. settings.py",
     "django": "the Django lines the block is for, e.g. 4.2+ or 3.2 to 4.1",
     "skip": "why the block is not executed (shown in the report)",
+    "output": 'how a console block\'s output is compared: "exact" or "partial"',
+    "error": "the error the block must end in, as `ExceptionType: message`",
 }
+OUTPUT_MODES = ("exact", "partial")
 #: Options only the site renders; the harness accepts and ignores them.
 RENDER_OPTIONS = {"linenums", "hl_lines"}
 
@@ -76,6 +79,10 @@ def parse_info_string(info: str) -> tuple[str, dict[str, str]]:
         if key not in HARNESS_OPTIONS and key not in RENDER_OPTIONS:
             known = ", ".join(sorted({*HARNESS_OPTIONS, *RENDER_OPTIONS}))
             raise FenceError(f"unknown fence option {key!r} (known: {known})")
+    if options.get("output", OUTPUT_MODES[0]) not in OUTPUT_MODES:
+        raise FenceError(f'output="{options["output"]}": write output="exact" or output="partial"')
+    if "error" in options and ": " not in options["error"]:
+        raise FenceError(f'error="{options["error"]}": write error="ExceptionType: message"')
     return language.lower(), options
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urljoin
 
 from .checks import STORAGE_SETTINGS, CheckResult, outcome
 from .fetch import Response
@@ -69,7 +71,9 @@ def security_headers(response: Response, url: str) -> CheckResult:
     )
 
 
-def production_http_checks(get: Get, facts: Mapping, static_url: str) -> list[CheckResult]:
+def production_http_checks(
+    get: Get, facts: Mapping, static_url: str, project_root: Path
+) -> list[CheckResult]:
     page, css_url = page_static_url(get)
     if css_url is None:
         return [page]
@@ -77,16 +81,22 @@ def production_http_checks(get: Get, facts: Mapping, static_url: str) -> list[Ch
     unhashed = static_url + EXAMPLE_CSS
     response = get(css_url)
     results += [served_by_whitenoise(response, css_url), security_headers(response, css_url)]
+    if results[-2].ok is False:
+        return results  # nothing else can be learnt from a file WhiteNoise does not serve
+    config = facts.get("whitenoise_config") or {}
     if facts.get("manifest"):
-        results += _hashing_checks(get, css_url, response, unhashed, facts)
+        results += _hashing_checks(get, css_url, response, unhashed, config)
     if facts.get("compressed"):
         results += _compression_checks(get, css_url, bool(facts.get("brotli")))
     results.append(_not_modified(get, css_url, response))
+    results += _method_checks(get, css_url, response)
+    results += _no_way_out(get, static_url, css_url, project_root, bool(facts.get("compressed")))
+    results += _settings_effects(get, response, css_url, facts, config)
     return results
 
 
 def _hashing_checks(
-    get: Get, css_url: str, response: Response, unhashed: str, facts: Mapping
+    get: Get, css_url: str, response: Response, unhashed: str, config: Mapping
 ) -> list[CheckResult]:
     hashed = re.search(r"\.[0-9a-f]{12}\.css$", css_url) is not None
     results = [
@@ -110,18 +120,28 @@ def _hashing_checks(
             blame=STORAGE_SETTINGS,
         )
     )
-    max_age = facts["whitenoise_max_age"] if facts["overridden"]["WHITENOISE_MAX_AGE"] else 60
-    short = f"max-age={max_age}, public"
     unhashed_response = get(unhashed)
-    results.append(
-        outcome(
-            "unhashed-cached-briefly",
-            unhashed_response.header("cache-control") == short,
-            f"Cache-Control: {short} on {unhashed}",
-            unhashed_response.describe(),
-            blame=STORAGE_SETTINGS,
+    if config.get("keep_only_hashed_files"):
+        results.append(
+            outcome(
+                "keep-only-hashed-files",
+                unhashed_response.status == 404,
+                f"WHITENOISE_KEEP_ONLY_HASHED_FILES: {unhashed} answers 404",
+                unhashed_response.describe(),
+                blame="WHITENOISE_KEEP_ONLY_HASHED_FILES",
+            )
         )
-    )
+    else:
+        short = _cache_control(config.get("max_age", 60))
+        results.append(
+            outcome(
+                "unhashed-cached-briefly",
+                unhashed_response.header("cache-control") == short,
+                f"Cache-Control: {short} on {unhashed} (WHITENOISE_MAX_AGE)",
+                unhashed_response.describe(),
+                blame=(*STORAGE_SETTINGS, "WHITENOISE_MAX_AGE"),
+            )
+        )
     body = response.body.decode(errors="replace")
     references = re.findall(r"url\([\"']?([^\"')]+)", body)
     base = css_url.rsplit("/", 1)[0] + "/"
@@ -173,6 +193,194 @@ def _not_modified(get: Get, url: str, first: Response) -> CheckResult:
         again.describe(),
         blame="MIDDLEWARE",
     )
+
+
+def _cache_control(max_age: int | None) -> str | None:
+    """What WhiteNoise sends for a file without a hashed name."""
+    return None if max_age is None else f"max-age={max_age}, public"
+
+
+def _method_checks(get: Get, url: str, full: Response) -> list[CheckResult]:
+    head = get(url, method="HEAD")
+    ranged = get(url, headers={"Range": "bytes=0-9"})
+    others = {method: get(url, method=method) for method in ("POST", "PUT", "DELETE", "PATCH")}
+    refused = {
+        method: reply.describe()
+        for method, reply in others.items()
+        if reply.status != 405 or reply.header("allow") != "GET, HEAD"
+    }
+    size = len(full.body)
+    return [
+        outcome(
+            "head",
+            head.status == 200 and not head.body and head.header("content-length") == str(size),
+            f"HEAD {url} answers 200, no body, Content-Length: {size}",
+            f"{head.describe()} body={head.body[:40]!r}",
+        ),
+        outcome(
+            "range",
+            ranged.status == 206
+            and ranged.header("content-range") == f"bytes 0-9/{size}"
+            and ranged.body == full.body[:10],
+            f"Range: bytes=0-9 answers 206 with Content-Range: bytes 0-9/{size} and 10 bytes",
+            f"{ranged.describe()} body={ranged.body!r}",
+        ),
+        outcome(
+            "other-methods-405",
+            not refused,
+            f"POST, PUT, DELETE and PATCH on {url} answer 405 with Allow: GET, HEAD",
+            str(refused),
+        ),
+    ]
+
+
+#: Requests that try to reach files outside STATIC_ROOT and WHITENOISE_ROOT.
+_ESCAPES = (
+    "{static}../mysite/settings.py",
+    "{static}%2e%2e/mysite/settings.py",
+    "{static}..%2fmysite%2fsettings.py",
+    "{static}%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "{static}../../../../../../etc/passwd",
+    "{static}/etc/passwd",
+    "{static}%2fetc%2fpasswd",
+    "{static}{root}/mysite/settings.py",
+    "/mysite/settings.py",
+    "/manage.py",
+    "/../mysite/settings.py",
+    "//etc/passwd",
+)
+
+
+def _no_way_out(
+    get: Get, static_url: str, css_url: str, project_root: Path, compressed: bool
+) -> list[CheckResult]:
+    """Nothing outside the served folders answers, and compressed copies are not URLs."""
+    leaked = []
+    for template in _ESCAPES:
+        path = template.format(static=static_url, root=str(project_root).lstrip("/"))
+        reply = get(path)
+        if reply.status == 200 and (b"SECRET_KEY" in reply.body or b"root:" in reply.body):
+            leaked.append(f"{path} -> {reply.describe()}")
+    results = [
+        outcome(
+            "no-path-traversal",
+            not leaked,
+            f"none of {len(_ESCAPES)} requests with .., encoded .. or absolute paths "
+            "reaches settings.py, manage.py or /etc/passwd",
+            "\n".join(leaked),
+        )
+    ]
+    if compressed:
+        served = [
+            f"{css_url}{suffix} -> {reply.describe()}"
+            for suffix in (".gz", ".br")
+            if (reply := get(css_url + suffix)).status == 200
+        ]
+        results.append(
+            outcome(
+                "compressed-copies-not-urls",
+                not served,
+                f"{css_url}.gz and .br answer 404: compressed copies are served only "
+                "through Accept-Encoding",
+                "\n".join(served),
+            )
+        )
+    return results
+
+
+def _settings_effects(
+    get: Get, response: Response, css_url: str, facts: Mapping, config: Mapping
+) -> list[CheckResult]:
+    """What each WHITENOISE_* setting promises, checked on real responses."""
+    if not config or config.get("error"):
+        return [
+            outcome(
+                "whitenoise-settings",
+                False,
+                "WhiteNoiseMiddleware starts with these settings",
+                str(config.get("error")),
+            )
+        ]
+    origin = response.header("access-control-allow-origin")
+    content_type = response.header("content-type") or ""
+    results = [
+        outcome(
+            "allow-all-origins",
+            (origin == "*") == bool(config["allow_all_origins"]),
+            "Access-Control-Allow-Origin: * "
+            + ("present" if config["allow_all_origins"] else "absent")
+            + " (WHITENOISE_ALLOW_ALL_ORIGINS)",
+            f"Access-Control-Allow-Origin: {origin}",
+            blame="WHITENOISE_ALLOW_ALL_ORIGINS",
+        ),
+        outcome(
+            "charset",
+            f'charset="{config["charset"]}"' in content_type,
+            f'Content-Type of {css_url} ends in charset="{config["charset"]}" (WHITENOISE_CHARSET)',
+            f"Content-Type: {content_type}",
+            blame="WHITENOISE_CHARSET",
+        ),
+    ]
+    if config["root"]:
+        results += _root_files(get, Path(config["root"]), config)
+    unlisted = facts.get("unlisted_static")
+    if facts.get("manifest") and unlisted:
+        strict = config["manifest_strict"] is not False
+        ok = (
+            f"Missing staticfiles manifest entry for '{unlisted['name']}'"
+            in (unlisted["error"] or "")
+            if strict
+            else bool(unlisted["url"])
+        )
+        results.append(
+            outcome(
+                "manifest-strict",
+                ok,
+                f"{{% static '{unlisted['name']}' %}}, a file the manifest does not list, "
+                + ("raises Missing staticfiles manifest entry" if strict else "gives a URL")
+                + " (WHITENOISE_MANIFEST_STRICT)",
+                str(unlisted),
+                blame="WHITENOISE_MANIFEST_STRICT",
+            )
+        )
+    return results
+
+
+def _root_files(get: Get, root: Path, config: Mapping) -> list[CheckResult]:
+    """Each file in WHITENOISE_ROOT answers at the site root; index files at their folder."""
+    index = config["index_file"]
+    problems, checked = [], 0
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in (".gz", ".br"))
+    for path in files[:20]:
+        relative = path.relative_to(root).as_posix()
+        url = "/" + relative
+        if index and path.name == index:
+            if "/" not in relative:
+                continue  # / is the example page
+            url = "/" + relative[: -len(index)]
+            moved = get(url.rstrip("/"))
+            location = urljoin(url.rstrip("/"), moved.header("location") or "")
+            if moved.status != 302 or location != url:
+                problems.append(f"{url.rstrip('/')} -> {moved.describe()} (wanted 302 to {url})")
+        reply = get(url)
+        checked += 1
+        cache = _cache_control(config["max_age"])
+        if reply.status != 200 or reply.body != path.read_bytes():
+            problems.append(f"{url} -> {reply.describe()} (wanted 200 with {relative})")
+        elif cache and reply.header("cache-control") != cache:
+            problems.append(
+                f"{url} -> Cache-Control: {reply.header('cache-control')} (wanted {cache})"
+            )
+    return [
+        outcome(
+            "whitenoise-root",
+            checked and not problems,
+            f"each file in WHITENOISE_ROOT ({root}) answers at / + its path"
+            + (f", with {index} at its folder's URL (WHITENOISE_INDEX_FILE)" if index else ""),
+            "\n".join(problems) or "no file in WHITENOISE_ROOT",
+            blame=("WHITENOISE_ROOT", "WHITENOISE_INDEX_FILE"),
+        )
+    ]
 
 
 def development_http_checks(get: Get, uses_whitenoise: bool) -> list[CheckResult]:

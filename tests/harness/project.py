@@ -93,7 +93,7 @@ class ProjectFactory:
     def _make_template(self) -> Path:
         root = self.workdir / "startproject"
         root.mkdir(parents=True)
-        result = _run([_django_admin(), "startproject", PROJECT, str(root)], cwd=root)
+        result = run_command([_django_admin(), "startproject", PROJECT, str(root)], cwd=root)
         if not result.ok:
             raise RuntimeError(f"django-admin startproject failed:\n{result.output}")
         project = Project(root, "")
@@ -122,19 +122,21 @@ def _django_admin() -> str:
     return str(Path(sys.executable).with_name("django-admin"))
 
 
-def _run(
+def run_command(
     argv: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
 ) -> CommandResult:
+    """Run to the end; stdout and stderr interleaved as a terminal shows them."""
     completed = subprocess.run(
         argv,
         cwd=cwd,
         env=env,
         input=stdin,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         timeout=COMMAND_TIMEOUT,
     )
-    return CommandResult(tuple(argv), completed.returncode, completed.stdout + completed.stderr)
+    return CommandResult(tuple(argv), completed.returncode, completed.stdout)
 
 
 @dataclass
@@ -154,16 +156,23 @@ class Project:
         env["DJANGO_SETTINGS_MODULE"] = PRODUCTION_SETTINGS if production else f"{PROJECT}.settings"
         return env
 
-    def manage(self, args: tuple[str, ...], *, stdin: str = "") -> CommandResult:
-        return _run(self.manage_argv(args), cwd=self.root, env=self.env(), stdin=stdin)
+    def manage(
+        self, args: tuple[str, ...], *, stdin: str = "", env: dict[str, str] | None = None
+    ) -> CommandResult:
+        return run_command(
+            self.manage_argv(args), cwd=self.root, env={**self.env(), **(env or {})}, stdin=stdin
+        )
 
     def manage_argv(self, args: tuple[str, ...]) -> list[str]:
         return [sys.executable, "manage.py", *args]
 
-    def gunicorn_argv(self, port: int) -> list[str]:
+    def gunicorn_argv(
+        self, port: int, app: str | None = f"{PROJECT}.wsgi:application"
+    ) -> list[str]:
+        """gunicorn on 127.0.0.1:port; without ``app``, the caller adds its arguments."""
         return [
-            sys.executable, "-m", "gunicorn", f"{PROJECT}.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", "1",
+            sys.executable, "-m", "gunicorn", *([app, "--workers", "1"] if app else []),
+            "--bind", f"127.0.0.1:{port}",
             "--no-control-socket",  # gunicorn 27+ would share one in $HOME
         ]  # fmt: skip
 
@@ -171,13 +180,14 @@ class Project:
         return self._probe(production=production)
 
     def _probe(self, *args: str, production: bool = False) -> dict:
-        result = _run(
+        result = run_command(
             [sys.executable, str(FACTS_SCRIPT), *args],
             cwd=self.root,
             env=self.env(production=production),
         )
+        reports = [line for line in result.output.splitlines() if line.startswith("{")]
         try:
-            return json.loads(result.output.strip().splitlines()[-1])
+            return json.loads(reports[-1])
         except (IndexError, ValueError):
             raise RuntimeError(f"the settings probe printed no report:\n{result.tail()}") from None
 

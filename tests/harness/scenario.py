@@ -1,33 +1,45 @@
 """One page, applied block by block to a fresh project, as a reader follows it.
 
-Blocks apply in page order. Settings blocks edit ``settings.py``; shell blocks run.
-``runserver`` starts a real development server and checks it on the spot; after the
-last block, the project's effective settings are checked and, when WhiteNoise is in
-MIDDLEWARE, a real gunicorn with DEBUG=False is checked over HTTP. Each check's
-verdict lands on the block responsible for it.
+Blocks apply in page order. Settings blocks edit ``settings.py``, other titled blocks
+write their file, shell blocks run. ``runserver`` and ``gunicorn`` start real servers
+that stay up for the ``curl`` commands after them; ``runserver`` is also checked on the
+spot. Output a console block shows, and an error a block says it ends in, are compared
+with the real ones. After the last block, the project's effective settings are checked
+and, when WhiteNoise is in MIDDLEWARE, a real gunicorn with DEBUG=False is checked over
+HTTP. Each check's verdict lands on the block responsible for it.
 """
 
 from __future__ import annotations
 
 import http.client
 import re
+import shutil
 import subprocess
+from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from . import checks, http_checks
+from . import checks, http_checks, outputs
 from .checks import CheckResult
 from .commands import SHELL_LANGUAGES, Command, CommandError, read_shell_block
 from .fences import Block
 from .fetch import request
 from .packages import installed_problem
-from .project import CommandResult, Project, ProjectFactory, SettingsError
-from .servers import ServerError, serve
+from .project import CommandResult, Project, ProjectFactory, SettingsError, run_command
+from .servers import Server, ServerError, serve
 from .settings_merge import SnippetError
-from .verdicts import FAILED, NOT_APPLICABLE, SKIPPED, BlockVerdict, Environment, Failure
+from .verdicts import (
+    FAILED,
+    NOT_APPLICABLE,
+    SKIPPED,
+    BlockVerdict,
+    Environment,
+    Failure,
+    OutputUpdate,
+)
 from .versions import format_line
 
 
@@ -61,8 +73,16 @@ class PageRun:
         self.project: Project | None = None
         self.collected = False  # the page ran collectstatic
         self.development_checked = False  # the page started runserver
+        self.servers = ExitStack()  # the server the page started, if one runs
+        self.server: Server | None = None
 
     def run(self) -> list[BlockVerdict]:
+        try:
+            return self._run()
+        finally:
+            self.servers.close()
+
+    def _run(self) -> list[BlockVerdict]:
         to_apply = [block for block in self.blocks if self._needs_running(block)]
         failed: Block | None = None
         for block in to_apply:
@@ -77,6 +97,7 @@ class PageRun:
             except Exception as exc:  # a timeout, a broken reply: still this block's failure
                 self._record(_unexpected(exc, "applying the block"), block)
                 failed = block
+        self._stop_server()
         if to_apply and failed is None:
             try:
                 self._check_the_result(to_apply[-1])
@@ -136,27 +157,28 @@ class PageRun:
     def _apply(self, block: Block) -> None:
         if self.project is None:
             self.project = self.factory.new(self.name)
-        if block.is_python:
-            self._apply_python(block)
+        title = block.options.get("title", "")
+        if "output" in block.options and block.language != "console":
+            raise BlockFailed(
+                "fence", 'output="..." on a console block', f"a {block.language} block"
+            )
+        if block.is_python and title.endswith("settings.py"):
+            self._apply_settings(block)
+        elif title:
+            self._write_file(block, title)
         elif block.language in SHELL_LANGUAGES:
             self._apply_shell(block)
         else:
             raise BlockFailed(
                 "handler",
                 "a block the harness knows how to run",
-                f"no handler for a {block.language or 'plain'!s} block",
-                hint='Add skip="why" to the fence if the block is not meant to run.',
+                f"no handler for a {block.language or 'plain'!s} block without a title",
+                hint='Give the block title="path/of/the/file" to write it into the project, '
+                'or add skip="why" if it is not meant to run.',
             )
 
-    def _apply_python(self, block: Block) -> None:
-        title = block.options.get("title", "")
-        if not title.endswith("settings.py"):
-            raise BlockFailed(
-                "handler",
-                'a Python block titled "settings.py"',
-                f"title={title!r}" if title else "a Python block without a title",
-                hint='Write title="settings.py" on the fence; other files are not handled yet.',
-            )
+    def _apply_settings(self, block: Block) -> None:
+        before, ledger = self.project.settings_path.read_text(), dict(self.changed_by)
         try:
             touched = self.project.apply_settings(block.source)
         except SnippetError as exc:
@@ -166,11 +188,56 @@ class PageRun:
         for name in touched:
             self.changed_by[name] = block
         self._record(CheckResult("settings-merge", True), block)
+        if "error" in block.options:
+            # The page shows what goes wrong; the reader does not keep it.
+            errors = self._settings_errors()
+            self.project.settings_path.write_text(before)
+            self.changed_by = ledger
+            self._expect_error(block, errors)
+            return
         try:
             self.project.declared_settings()
         except SettingsError as exc:
             raise BlockFailed("settings-load", "settings.py still runs", str(exc)) from None
         self._record(CheckResult("settings-load", True), block)
+
+    def _settings_errors(self) -> list[str]:
+        """Each error Django raises with these settings, as ``Type: message``."""
+        try:
+            self.project.declared_settings()
+        except SettingsError as exc:
+            return [str(exc)]
+        facts = self.project.facts(production=False)
+        found = [
+            facts.get("settings_error"),
+            facts.get("default_storage_error"),
+            facts.get("staticfiles_storage_error"),
+            *facts.get("middleware_errors", {}).values(),
+        ]
+        return [error for error in found if error]
+
+    def _expect_error(self, block: Block, errors: list[str]) -> None:
+        expected = block.options["error"]
+        root = str(self.project.root)
+        ok = any(outputs.same_exception(expected, error, root) for error in errors)
+        got = "\n".join(errors) if errors else "no error: Django starts and its checks pass"
+        self._record(checks.outcome("expected-error", ok, expected, got), block)
+
+    def _write_file(self, block: Block, title: str) -> None:
+        relative = PurePosixPath(title)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise BlockFailed("file-written", "a path inside the project", f"title={title!r}")
+        if re.search(r"^\s*(#\s*)?(\.\.\.|…)\s*$", block.source, re.M):
+            raise BlockFailed(
+                "file-written",
+                "a whole file",
+                f"{title} shows `...`; only settings.py blocks are merged",
+                hint="Show the whole file, or only the lines of a settings.py block.",
+            )
+        target = self.project.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(block.source)
+        self._record(CheckResult("file-written", True), block)
 
     def _apply_shell(self, block: Block) -> None:
         try:
@@ -179,13 +246,84 @@ class PageRun:
             raise BlockFailed(
                 "shell-command", "a command the harness can run", _at(block, exc)
             ) from None
-        for command in commands:
-            if command.kind == "pip-install":
-                self._check_installed(command, block)
-            elif command.kind == "runserver":
-                self._check_development_server(command, block)
-            else:
-                self._run_manage(command, block)
+        expects_error = "error" in block.options
+        if "output" in block.options and not any(c.output for c in commands):
+            raise BlockFailed(
+                "fence", "output shown after a '$ ' command", 'output="..." and no output'
+            )
+        for index, command in enumerate(commands):
+            if command.output and "output" not in block.options:
+                raise BlockFailed(
+                    "fence",
+                    'output="exact" or output="partial" on a console block that shows output',
+                    f"{block.location}: output shown without the option",
+                )
+            last = index == len(commands) - 1
+            result = self._run_command(command, block, expect_failure=expects_error and last)
+            if command.output:
+                self._check_output(command, block, result)
+            if expects_error and last:
+                self._check_error(command, block, result)
+
+    def _run_command(
+        self, command: Command, block: Block, *, expect_failure: bool
+    ) -> CommandResult | None:
+        """Run one command; the result of those whose output a page may show."""
+        if command.kind == "pip-install":
+            self._check_installed(command, block)
+        elif command.kind == "runserver":
+            self._check_development_server(command, block)
+        elif command.kind == "gunicorn":
+            self._start_gunicorn(command, block)
+        elif command.kind in ("startproject", "cd"):
+            # The harness made the project with startproject; the page names the same one.
+            self._record(CheckResult("project-created", True), block)
+        elif command.kind == "curl":
+            return self._curl(command, block)
+        else:
+            return self._run_manage(command, block, expect_failure=expect_failure)
+        if command.output or expect_failure:
+            raise BlockFailed(
+                "fence",
+                "output and errors only on manage.py and curl commands",
+                f"{command.text!r} shows output or is expected to fail",
+            )
+        return None
+
+    def _check_output(self, command: Command, block: Block, result: CommandResult | None) -> None:
+        mode = block.options["output"]
+        root = str(self.project.root)
+        comparison = outputs.compare(list(command.output), result.output, mode, root)
+        self._record(
+            checks.outcome(
+                "expected-output",
+                comparison.ok,
+                f"`{command.text}` prints what the page shows ({mode})",
+                f"the line {comparison.missing!r} is not in what it printed:\n"
+                f"{result.output.rstrip()}",
+                hint="Run with --update-examples to write the real output into the page.",
+            ),
+            block,
+        )
+        if not comparison.ok and command.output_lines:
+            first, last = command.output_lines
+            self.verdicts[block.line].updates.append(
+                OutputUpdate(
+                    block.path.as_posix(),
+                    block.line + first,
+                    block.line + last,
+                    tuple(outputs.rewritten(result.output, root, mode, list(command.output))),
+                )
+            )
+
+    def _check_error(self, command: Command, block: Block, result: CommandResult | None) -> None:
+        if result.ok:
+            raise BlockFailed(
+                "expected-error",
+                block.options["error"],
+                f"`{command.text}` succeeded:\n{result.tail()}",
+            )
+        self._expect_error(block, [outputs.last_exception(result.output) or result.tail()])
 
     def _check_installed(self, command: Command, block: Block) -> None:
         for text in command.args:
@@ -202,7 +340,7 @@ class PageRun:
                 )
         self._record(CheckResult("package-installed", True), block)
 
-    def _run_manage(self, command: Command, block: Block) -> None:
+    def _run_manage(self, command: Command, block: Block, *, expect_failure: bool) -> CommandResult:
         collecting = command.args[0] == "collectstatic"
         # collectstatic reads the settings before it runs and checks its files after;
         # it changes no setting, so one read serves both.
@@ -210,7 +348,9 @@ class PageRun:
         if collecting:
             result = self._collectstatic(command, block, declared)
         else:
-            result = self.project.manage(command.args, stdin="yes\n")
+            result = self.project.manage(command.args, stdin="yes\n", env=dict(command.env))
+        if expect_failure:
+            return result
         if not result.ok:
             self._diagnose_settings(block)
             raise BlockFailed(
@@ -229,6 +369,7 @@ class PageRun:
             ]
             static_root = Path(root) if root else None
             self._record(checks.collected_files_check(static_root, dirs), block)
+        return result
 
     def _collectstatic(self, command: Command, block: Block, declared: dict) -> CommandResult:
         """Run collectstatic, or reuse the result of an identical run on another page."""
@@ -250,29 +391,79 @@ class PageRun:
         options = [arg for arg in command.args[1:] if arg.startswith("-")]
         declared = self.project.declared_settings()
         uses_whitenoise = checks.WHITENOISE_MIDDLEWARE in declared.get("MIDDLEWARE", [])
-        log = self.project.root / "runserver.log"
-        argv_for = lambda port: self.project.manage_argv(  # noqa: E731
-            ("runserver", *options, "--noreload", f"127.0.0.1:{port}")
-        )
         self.development_checked = True
+        server = self._start_server(
+            command,
+            lambda port: self.project.manage_argv(
+                ("runserver", *options, "--noreload", f"127.0.0.1:{port}")
+            ),
+        )
+        get = partial(request, server.port)
         try:
-            with serve(
-                argv_for, cwd=self.project.root, env=self.project.env(), log_path=log
-            ) as server:
-                get = partial(request, server.port)
-                for result in http_checks.development_http_checks(get, uses_whitenoise):
-                    self._record(result, block, server_output=server.output_tail())
-        except ServerError as exc:
-            raise BlockFailed(
-                "server-starts", f"`{command.text}` starts a server", str(exc)
-            ) from None
+            for result in http_checks.development_http_checks(get, uses_whitenoise):
+                self._record(result, block, server_output=server.output_tail())
         except (OSError, http.client.HTTPException) as exc:
             raise BlockFailed(
                 "server-answers",
                 "the server answers HTTP",
                 str(exc),
-                server_output=log.read_text(errors="replace")[-3000:],
+                server_output=server.output_tail(),
             ) from None
+
+    def _start_gunicorn(self, command: Command, block: Block) -> None:
+        args = _without_bind(command.args)
+        self._start_server(
+            command,
+            lambda port: [
+                *self.project.gunicorn_argv(port, app=None),
+                *args,
+            ],
+        )
+        self._record(CheckResult("server-starts", True), block)
+
+    def _start_server(self, command: Command, argv_for) -> Server:
+        """Start the page's server; it runs until the next one starts or the page ends."""
+        self._stop_server()
+        log = self.project.root / f"{command.kind}.log"
+        env = {**self.project.env(), **dict(command.env)}
+        try:
+            self.server = self.servers.enter_context(
+                serve(argv_for, cwd=self.project.root, env=env, log_path=log)
+            )
+        except ServerError as exc:
+            raise BlockFailed(
+                "server-starts", f"`{command.text}` starts a server", str(exc)
+            ) from None
+        return self.server
+
+    def _stop_server(self) -> None:
+        self.servers.close()
+        self.server = None
+
+    def _curl(self, command: Command, block: Block) -> CommandResult:
+        if self.server is None:
+            raise BlockFailed(
+                "server-running",
+                "a server started by an earlier command (runserver or gunicorn)",
+                f"`{command.text}` with no server running",
+            )
+        curl = shutil.which("curl")
+        if curl is None:
+            raise BlockFailed("curl-installed", "curl on PATH", "curl is not installed")
+        args = [
+            re.sub(r"\b(127\.0\.0\.1|localhost):\d+", rf"\1:{self.server.port}", arg)
+            for arg in command.args
+        ]
+        result = run_command([curl, *args], cwd=self.project.root, env=self.project.env())
+        if not result.ok:
+            raise BlockFailed(
+                "command-succeeds",
+                f"`{command.text}` exits 0",
+                f"exit code {result.returncode}:\n{result.tail()}",
+                server_output=self.server.output_tail(),
+            )
+        self._record(CheckResult("command-succeeds", True), block)
+        return result
 
     def _diagnose_settings(self, current: Block) -> None:
         """A command failed: point at the settings block behind it, if one is."""
@@ -327,7 +518,9 @@ class PageRun:
                 log_path=log,
             ) as server:
                 get = partial(request, server.port)
-                for result in http_checks.production_http_checks(get, facts, static_url):
+                for result in http_checks.production_http_checks(
+                    get, facts, static_url, self.project.root
+                ):
                     if not result.ok and not self.collected:
                         result = replace(
                             result,
@@ -346,6 +539,20 @@ class PageRun:
                 last,
                 server_output=log.read_text(errors="replace")[-3000:],
             )
+
+
+def _without_bind(args: tuple[str, ...]) -> list[str]:
+    """The page's gunicorn arguments minus the address; the harness picks a free port."""
+    kept: list[str] = []
+    skip_next = False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+        elif arg in ("-b", "--bind"):
+            skip_next = True
+        elif not arg.startswith(("--bind=", "-b")):
+            kept.append(arg)
+    return kept
 
 
 def _at(block: Block, exc: SnippetError | CommandError) -> str:

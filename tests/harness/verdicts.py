@@ -36,6 +36,18 @@ class Failure:
     server_output: str = ""
 
 
+@dataclass(frozen=True)
+class OutputUpdate:
+    """Real output to write over the lines a page shows, for --update-examples."""
+
+    #: The page, as the report names it
+    path: str
+    #: 1-based lines of the page that hold the shown output
+    first_line: int
+    last_line: int
+    lines: tuple[str, ...]
+
+
 @dataclass
 class BlockVerdict:
     block: Block
@@ -43,3 +55,4 @@ class BlockVerdict:
     reason: str = ""
     checks: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    updates: list[OutputUpdate] = field(default_factory=list)
