@@ -83,7 +83,13 @@ def _pytest(session: nox.Session, line: Line, *args: str) -> None:
 )
 def test_examples(session: nox.Session, line: Line) -> None:
     """Run every block in docs/ on one Django line (-- --docs-dir DIR for another folder)."""
-    _pytest(session, line, "tests/test_docs.py", "tests/test_docs_lint.py")
+    _pytest(
+        session,
+        line,
+        "tests/test_docs.py",
+        "tests/test_docs_lint.py",
+        "tests/test_finished_project.py",
+    )
 
 
 @nox.session(name="test-harness")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from .checks import STORAGE_SETTINGS, CheckResult, outcome
 from .fetch import Response
@@ -24,9 +24,12 @@ _WHITENOISE_ETAG = re.compile(r'^"(?P<mtime>[0-9a-f]+)-(?P<size>[0-9a-f]+)"$')
 Get = Callable[..., Response]
 
 
-def page_static_url(get: Get, name: str = EXAMPLE_CSS) -> tuple[CheckResult, str | None]:
-    """Load the example page and find the URL its {% static %} tag rendered."""
-    page = get("/")
+def page_static_url(
+    get: Get, name: str = EXAMPLE_CSS, page_path: str = "/"
+) -> tuple[CheckResult, str | None]:
+    """Load the example page and find the URL its {% static %} tag rendered. An absolute
+    URL (a CDN in STATIC_URL) is requested by its path: this server is the CDN's origin."""
+    page = get(page_path)
     found = re.search(
         rf'["\'](?P<url>[^"\']*{_stem_pattern(name)})["\']', page.body.decode(errors="replace")
     )
@@ -34,10 +37,10 @@ def page_static_url(get: Get, name: str = EXAMPLE_CSS) -> tuple[CheckResult, str
     check = outcome(
         "example-page",
         ok,
-        f"GET / answers 200 with a link to {name}",
+        f"GET {page_path} answers 200 with a link to {name}",
         f"{page.describe()}\n{page.body[:300]!r}",
     )
-    return check, found.group("url") if found else None
+    return check, urlsplit(found.group("url")).path if found else None
 
 
 def _stem_pattern(name: str) -> str:
@@ -72,9 +75,9 @@ def security_headers(response: Response, url: str) -> CheckResult:
 
 
 def production_http_checks(
-    get: Get, facts: Mapping, static_url: str, project_root: Path
+    get: Get, facts: Mapping, static_url: str, project_root: Path, script_name: str = ""
 ) -> list[CheckResult]:
-    page, css_url = page_static_url(get)
+    page, css_url = page_static_url(get, page_path=f"{script_name}/")
     if css_url is None:
         return [page]
     results = [page]

@@ -454,7 +454,10 @@ class PageRun:
             re.sub(r"\b(127\.0\.0\.1|localhost):\d+", rf"\1:{self.server.port}", arg)
             for arg in command.args
         ]
-        result = run_command([curl, *args], cwd=self.project.root, env=self.project.env())
+        # In a terminal curl shows no progress meter; through a pipe it would.
+        result = run_command(
+            [curl, "--no-progress-meter", *args], cwd=self.project.root, env=self.project.env()
+        )
         if not result.ok:
             raise BlockFailed(
                 "command-succeeds",
@@ -510,16 +513,18 @@ class PageRun:
     def _check_production_server(self, facts: dict, last: Block) -> None:
         log = self.project.root / "gunicorn.log"
         static_url = "/" + re.sub(r"^/|^https?://[^/]+/", "", facts["static_url"])
+        # Under FORCE_SCRIPT_NAME, gunicorn strips SCRIPT_NAME as a proxy would.
+        script_name = (facts.get("force_script_name") or "").rstrip("/")
+        env = self.project.env(production=True)
+        if script_name:
+            env["SCRIPT_NAME"] = script_name
         try:
             with serve(
-                self.project.gunicorn_argv,
-                cwd=self.project.root,
-                env=self.project.env(production=True),
-                log_path=log,
+                self.project.gunicorn_argv, cwd=self.project.root, env=env, log_path=log
             ) as server:
                 get = partial(request, server.port)
                 for result in http_checks.production_http_checks(
-                    get, facts, static_url, self.project.root
+                    get, facts, static_url, self.project.root, script_name
                 ):
                     if not result.ok and not self.collected:
                         result = replace(
