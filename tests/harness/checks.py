@@ -7,6 +7,7 @@ blames the block that triggered the check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,13 +179,22 @@ def collected_files_check(
             for path in (folder.rglob("*") if folder.is_dir() else [])
             if path.is_file() and not _ignored_by_collectstatic(path.relative_to(folder))
         ]
-    missing = [name for name in expected if not (static_root / name).is_file()]
+    missing = [name for name in expected if not _collected(static_root, name)]
     return outcome(
         "collected-files",
         not missing,
         f"{len(expected)} files collected into {static_root}",
         f"missing: {missing}",
     )
+
+
+def _collected(static_root: Path, name: str) -> bool:
+    """The file, or only its hashed copy (WHITENOISE_KEEP_ONLY_HASHED_FILES), is there."""
+    path = static_root / name
+    if path.is_file():
+        return True
+    hashed = re.compile(rf"{re.escape(path.stem)}\.[0-9a-f]{{12}}{re.escape(path.suffix)}")
+    return path.parent.is_dir() and any(hashed.fullmatch(p.name) for p in path.parent.iterdir())
 
 
 def _ignored_by_collectstatic(relative: Path) -> bool:

@@ -271,6 +271,9 @@ def _no_way_out(
             f"none of {len(_ESCAPES)} requests with .., encoded .. or absolute paths "
             "reaches settings.py, manage.py or /etc/passwd",
             "\n".join(leaked),
+            blame="WHITENOISE_ROOT",
+            hint="WHITENOISE_ROOT serves every file in its folder: give it a folder of "
+            "public files only, never BASE_DIR.",
         )
     ]
     if compressed:

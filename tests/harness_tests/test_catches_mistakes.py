@@ -68,6 +68,16 @@ python manage.py runserver
 """
 RUNSERVER_NOSTATIC = RUNSERVER.replace("runserver", "runserver --nostatic")
 PRODUCTION_PAGE = "# Production\n" + STATIC_ROOT + MIDDLEWARE + STORAGE + COLLECT
+SITE_ROOT = """
+```python title="settings.py"
+WHITENOISE_ROOT = BASE_DIR / "public"
+```
+
+```text title="public/robots.txt"
+User-agent: *
+```
+"""
+ROOT_PAGE = PRODUCTION_PAGE + SITE_ROOT
 DEVELOPMENT_PAGE = "# Development\n" + MIDDLEWARE + NOSTATIC_APP + RUNSERVER
 
 
@@ -189,6 +199,22 @@ MISTAKES = [
         lines=parse_range("4.2+"),
     ),
     Mistake(
+        "whitenoise-root-exposes-the-project",
+        ROOT_PAGE.replace('BASE_DIR / "public"', "BASE_DIR"),
+        in_block="WHITENOISE_ROOT =",
+        check="no-path-traversal",
+        says="/mysite/settings.py",
+        fixed=ROOT_PAGE,
+    ),
+    Mistake(
+        "whitenoise-root-misspelt-folder",
+        ROOT_PAGE.replace('BASE_DIR / "public"', 'BASE_DIR / "publik"'),
+        in_block="WHITENOISE_ROOT =",
+        check="whitenoise-root",
+        says="no file in WHITENOISE_ROOT",
+        fixed=ROOT_PAGE,
+    ),
+    Mistake(
         "whitenoise-storage-without-middleware-before-4.2",
         PRODUCTION_PAGE.replace(MIDDLEWARE, ""),
         in_block="STATICFILES_STORAGE =",
@@ -233,7 +259,9 @@ def test_the_mistake_fails_on_its_block_and_names_itself(mistake: Mistake, run_m
 
 
 @pytest.mark.parametrize(
-    "page", [PRODUCTION_PAGE, DEVELOPMENT_PAGE], ids=["production", "development"]
+    "page",
+    [PRODUCTION_PAGE, DEVELOPMENT_PAGE, ROOT_PAGE],
+    ids=["production", "development", "site-root"],
 )
 def test_the_corrected_page_passes(page: str, run_markdown):
     verdicts = run_markdown(page)
@@ -253,6 +281,7 @@ def test_every_mistake_has_a_corrected_page_that_passes():
     assert {m.fixed for m in MISTAKES} <= {
         PRODUCTION_PAGE,
         DEVELOPMENT_PAGE,
+        ROOT_PAGE,
         "# Development\n" + MIDDLEWARE + RUNSERVER_NOSTATIC,
     }
 
