@@ -111,7 +111,10 @@ def unlisted_static_url():
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.templatetags.static import static
 
-    name = getattr(staticfiles_storage, "manifest_name", None)
+    try:
+        name = getattr(staticfiles_storage, "manifest_name", None)
+    except Exception:  # the storage itself is broken; other checks say how
+        return None
     if not name:
         return None
     try:
