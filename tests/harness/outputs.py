@@ -27,6 +27,8 @@ _RULES = (
     # collectstatic's summary counts depend on how many files Django's admin ships.
     (re.compile(r"\b\d+ (static files? (?:copied|symlinked)|unmodified|post-processed)"), r"N \1"),
     (re.compile(r" at 0x[0-9a-f]+>"), " at 0x…>"),
+    # unittest's timing: Ran 3 tests in 0.041s
+    (re.compile(r"\b(Ran \d+ tests?) in \d+\.\d+s\b"), r"\1 in <time>"),
 )
 _EXCEPTION_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*): (?P<message>.*)$")
 

@@ -17,11 +17,13 @@ def test_what_changes_between_runs_is_normalised():
         f"132 static files copied to '{ROOT}/staticfiles', 400 post-processed.\n"
         'ETag: "6743a1b2-1f4"\r\nLast-Modified: Tue, 24 Nov 2026 10:00:00 GMT\r\n'
         "Location: http://127.0.0.1:40123/static/site.0123456789ab.css\r\n"
+        "Ran 2 tests in 0.041s\n"
     )
     shown = (
         "130 static files copied to '/srv/mysite/staticfiles', 390 post-processed.\n"
         'ETag: "5f0a-12"\nLast-Modified: Mon, 02 Mar 2026 08:30:00 GMT\n'
-        "Location: http://127.0.0.1:8000/static/site.3f1c9a0b7d2e.css"
+        "Location: http://127.0.0.1:8000/static/site.3f1c9a0b7d2e.css\n"
+        "Ran 2 tests in 0.012s"
     )
     assert normalise(real, ROOT) == normalise(shown)
 
