@@ -1,13 +1,14 @@
 """Hide the fence options only the test harness reads, so the site renders the block.
 
 pymdownx.superfences refuses a fence with options it does not know, so
-``django="4.2+"``, ``skip``, ``output`` and ``error`` (see CONTRIBUTING.md) are removed from opening
+``django="4.2+"``, ``skip``, ``output``, ``error``, ``edit`` and ``fails``
+(see CONTRIBUTING.md) are removed from opening
 fences before Markdown is rendered. ``title`` stays: the site shows it.
 """
 
 import re
 
-HARNESS_ONLY_OPTIONS = ("django", "skip", "output", "error")
+HARNESS_ONLY_OPTIONS = ("django", "skip", "output", "error", "edit", "fails")
 _OPENING_FENCE = re.compile(r"^(?P<lead> *(?:`{3,}|~{3,})\S*)(?P<options>[^\n`]*)$", re.M)
 _HARNESS_OPTION = re.compile(rf'\s+(?:{"|".join(HARNESS_ONLY_OPTIONS)})="[^"]*"')
 

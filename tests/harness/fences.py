@@ -27,7 +27,10 @@ HARNESS_OPTIONS = {
     "skip": "why the block is not executed (shown in the report)",
     "output": 'how a console block\'s output is compared: "exact" or "partial"',
     "error": "the error the block must end in, as `ExceptionType: message`",
+    "edit": 'what a settings block does: "merge" (the default) or "delete" the settings shown',
+    "fails": "checks the block shows failing, comma-separated, e.g. served-by-whitenoise",
 }
+EDIT_MODES = ("merge", "delete")
 OUTPUT_MODES = ("exact", "partial")
 #: Options only the site renders; the harness accepts and ignores them.
 RENDER_OPTIONS = {"linenums", "hl_lines"}
@@ -81,6 +84,8 @@ def parse_info_string(info: str) -> tuple[str, dict[str, str]]:
             raise FenceError(f"unknown fence option {key!r} (known: {known})")
     if options.get("output", OUTPUT_MODES[0]) not in OUTPUT_MODES:
         raise FenceError(f'output="{options["output"]}": write output="exact" or output="partial"')
+    if options.get("edit", EDIT_MODES[0]) not in EDIT_MODES:
+        raise FenceError(f'edit="{options["edit"]}": write edit="merge" or edit="delete"')
     if "error" in options and ": " not in options["error"]:
         raise FenceError(f'error="{options["error"]}": write error="ExceptionType: message"')
     return language.lower(), options

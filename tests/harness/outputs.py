@@ -25,7 +25,10 @@ _RULES = (
     (re.compile(r'(?im)^(etag: )(W/)?"[^"]*"'), r"\1<etag>"),
     (re.compile(r"\b(127\.0\.0\.1|localhost):\d+"), r"\1:<port>"),
     # collectstatic's summary counts depend on how many files Django's admin ships.
-    (re.compile(r"\b\d+ (static files? (?:copied|symlinked|deleted)|unmodified|post-processed)"), r"N \1"),
+    (
+        re.compile(r"\b\d+ (static files? (?:copied|symlinked|deleted)|unmodified|post-processed)"),
+        r"N \1",
+    ),
     (re.compile(r" at 0x[0-9a-f]+>"), " at 0x…>"),
     # unittest's timing: Ran 3 tests in 0.041s
     (re.compile(r"\b(Ran \d+ tests?) in \d+\.\d+s\b"), r"\1 in <time>"),

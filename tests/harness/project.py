@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .collect_cache import CollectCache
-from .settings_merge import apply_snippet
+from .settings_merge import apply_snippet, delete_settings
 
 PROJECT = "mysite"
 EXAMPLE_APP = "static_demo"
@@ -191,8 +191,13 @@ class Project:
         except (IndexError, ValueError):
             raise RuntimeError(f"the settings probe printed no report:\n{result.tail()}") from None
 
-    def apply_settings(self, snippet: str) -> frozenset[str]:
-        applied = apply_snippet(self.settings_path.read_text(), snippet, django_default)
+    def apply_settings(self, snippet: str, *, delete: bool = False) -> frozenset[str]:
+        current = self.settings_path.read_text()
+        applied = (
+            delete_settings(current, snippet)
+            if delete
+            else apply_snippet(current, snippet, django_default)
+        )
         self.settings_path.write_text(applied.source)
         return applied.touched
 

@@ -75,6 +75,7 @@ class PageRun:
         self.development_checked = False  # the page started runserver
         self.servers = ExitStack()  # the server the page started, if one runs
         self.server: Server | None = None
+        self.failed_as_shown: dict[int, set[str]] = {}  # block line -> checks seen failing
 
     def run(self) -> list[BlockVerdict]:
         try:
@@ -103,6 +104,18 @@ class PageRun:
                 self._check_the_result(to_apply[-1])
             except Exception as exc:
                 self._record(_unexpected(exc, "checking the result"), to_apply[-1])
+        for block in to_apply:
+            missing = _shown_failing(block) - self.failed_as_shown.get(block.line, set())
+            if missing and self.verdicts[block.line].status not in (FAILED, SKIPPED):
+                self._record(
+                    CheckResult(
+                        "fails-as-shown",
+                        False,
+                        f"{', '.join(sorted(missing))} failing, as the page shows",
+                        "it passed" if block.line in self.failed_as_shown else "it never ran",
+                    ),
+                    block,
+                )
         return [self.verdicts[block.line] for block in self.blocks]
 
     # --- bookkeeping -----------------------------------------------------------------
@@ -137,6 +150,12 @@ class PageRun:
         verdict = self.verdicts[block.line]
         if result.name not in verdict.checks:
             verdict.checks.append(result.name)
+        if result.name in _shown_failing(block):
+            # The page shows this going wrong; it must go wrong.
+            self.failed_as_shown.setdefault(block.line, set()).update(
+                [] if result.ok else [result.name]
+            )
+            return
         if result.ok:
             return
         diff = self.project.settings_diff() if self.project else ""
@@ -180,7 +199,8 @@ class PageRun:
     def _apply_settings(self, block: Block) -> None:
         before, ledger = self.project.settings_path.read_text(), dict(self.changed_by)
         try:
-            touched = self.project.apply_settings(block.source)
+            deleting = block.options.get("edit") == "delete"
+            touched = self.project.apply_settings(block.source, delete=deleting)
         except SnippetError as exc:
             raise BlockFailed(
                 "settings-merge", "the snippet merges into settings.py", _at(block, exc)
@@ -544,6 +564,11 @@ class PageRun:
                 last,
                 server_output=log.read_text(errors="replace")[-3000:],
             )
+
+
+def _shown_failing(block: Block) -> set[str]:
+    """Checks that ``fails="a,b"`` says this block demonstrates failing."""
+    return {name.strip() for name in block.options.get("fails", "").split(",") if name.strip()}
 
 
 def _without_bind(args: tuple[str, ...]) -> list[str]:

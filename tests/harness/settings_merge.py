@@ -60,6 +60,30 @@ def apply_snippet(settings: str, snippet: str, defaults: DefaultSource) -> Appli
     return Applied(settings, frozenset(touched))
 
 
+def delete_settings(settings: str, snippet: str) -> Applied:
+    """Remove the settings a snippet shows, as a reader deletes the lines shown."""
+    try:
+        tree = ast.parse(snippet)
+    except SyntaxError as exc:
+        raise SnippetError(f"the snippet is not valid Python: {exc.msg}", exc.lineno) from None
+    touched: set[str] = set()
+    for statement in tree.body:
+        name = _assigned_name(statement)
+        if name is None:
+            raise SnippetError(
+                "only assignments such as NAME = ... can be deleted", statement.lineno
+            )
+        assignments = [s for s in _parse_settings(settings).body if _assigned_name(s) == name]
+        if not assignments:
+            raise SnippetError(
+                f"settings.py does not set {name}; nothing to delete", statement.lineno
+            )
+        for assignment in reversed(assignments):
+            settings = _delete_lines(settings, assignment)
+        touched.add(name)
+    return Applied(settings, frozenset(touched))
+
+
 def mark_placeholders(source: str) -> str:
     """Turn placeholders into Ellipsis entries the AST keeps: ``...`` in lists,
     ``...: ...`` in dicts. Comments outside brackets, or after an item on the same
@@ -326,6 +350,16 @@ def _replace_lines(settings: str, statement: ast.stmt, text: str) -> str:
     lines = settings.splitlines(keepends=True)
     start, end = statement.lineno - 1, statement.end_lineno or statement.lineno
     return "".join(lines[:start]) + text + "\n" + "".join(lines[end:])
+
+
+def _delete_lines(settings: str, statement: ast.stmt) -> str:
+    """Remove a statement, and the blank line after it when one also precedes it."""
+    lines = settings.splitlines(keepends=True)
+    start, end = statement.lineno - 1, statement.end_lineno or statement.lineno
+    blank_before = start == 0 or not lines[start - 1].strip()
+    if blank_before and end < len(lines) and not lines[end].strip():
+        end += 1
+    return "".join(lines[:start] + lines[end:])
 
 
 def _append(settings: str, text: str) -> str:

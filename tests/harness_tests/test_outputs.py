@@ -169,3 +169,41 @@ def _storage_block(environment) -> str:
             "",
         )
     return MANIFEST.split("STORAGES")[0] + "```\n"
+
+
+RUNSERVER_WITHOUT_NOSTATIC = """
+```python title="settings.py"
+MIDDLEWARE = [
+    # ...
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ...
+]
+```
+
+```bash fails="served-by-whitenoise"
+python manage.py runserver
+```
+"""
+
+
+def test_a_check_the_page_shows_failing_must_fail(run_markdown):
+    verdicts = run_markdown(RUNSERVER_WITHOUT_NOSTATIC)
+    assert [v.status for v in verdicts] == [PASSED, PASSED], [v.failures for v in verdicts]
+    fixed = RUNSERVER_WITHOUT_NOSTATIC.replace("runserver\n", "runserver --nostatic\n")
+    verdicts = run_markdown(fixed)
+    assert verdicts[-1].status == FAILED
+    assert verdicts[-1].failures[0].check == "fails-as-shown"
+    assert verdicts[-1].failures[0].got == "it passed"
+
+
+def test_a_delete_block_removes_the_setting_it_shows(run_markdown, environment):
+    page = (
+        '```python title="settings.py"\nSTATIC_ROOT = BASE_DIR / "staticfiles"\n```\n\n'
+        '```python title="settings.py" edit="delete"\nSTATIC_ROOT = BASE_DIR / "staticfiles"\n```\n\n'
+        "```console error=\"ImproperlyConfigured: You're using the staticfiles app without "
+        'having set the STATIC_ROOT setting to a filesystem path."\n'
+        "$ python manage.py collectstatic --noinput\n```\n"
+    )
+    verdicts = run_markdown(page)
+    assert [v.status for v in verdicts] == [PASSED, PASSED, PASSED], [v.failures for v in verdicts]

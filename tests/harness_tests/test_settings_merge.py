@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from tests.harness.settings_merge import SnippetError, apply_snippet
+from tests.harness.settings_merge import SnippetError, apply_snippet, delete_settings
 
 SETTINGS = """\
 from pathlib import Path
@@ -198,3 +198,15 @@ def test_a_dict_in_a_list_edits_the_dict_it_stands_for():
 def test_windows_line_endings_are_read_like_any_other():
     snippet = 'MIDDLEWARE = [\r\n    # ...\r\n    "a.B",\r\n]\r\n'
     assert settings_after(snippet)["MIDDLEWARE"][-1] == "a.B"
+
+
+def test_a_deleted_setting_leaves_the_file_without_it():
+    settings = 'A = 1\n\nSTATICFILES_STORAGE = "x.Storage"\n\nB = 2\n'
+    applied = delete_settings(settings, 'STATICFILES_STORAGE = "x.Storage"\n')
+    assert applied.source == "A = 1\n\nB = 2\n"
+    assert applied.touched == {"STATICFILES_STORAGE"}
+
+
+def test_deleting_a_setting_that_is_not_there_is_refused():
+    with pytest.raises(SnippetError, match="does not set STORAGES; nothing to delete"):
+        delete_settings("A = 1\n", "STORAGES = {}\n")
