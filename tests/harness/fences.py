@@ -58,6 +58,8 @@ class Block:
     tab: str | None = None
     #: Set when the fence cannot be read; the block then fails on every line.
     error: str | None = field(default=None, compare=False)
+    #: Spaces before the opening fence (inside content tabs and lists)
+    indent: int = field(default=0, compare=False)
 
     @property
     def location(self) -> str:
@@ -114,6 +116,7 @@ class _RawFence:
     tab: str | None
     tab_range: DjangoRange
     tab_error: str | None
+    indent: int
 
 
 def _raw_fences(text: str) -> Iterator[_RawFence]:
@@ -151,7 +154,9 @@ def _raw_fences(text: str) -> Iterator[_RawFence]:
                 tab_range = tab_range.intersect(range_from_tab_label(tab_label))
             except RangeError as exc:
                 tab_error = f'content tab "{tab_label}": {exc}'
-        yield _RawFence(index + 1, opening["info"], body + "\n", label, tab_range, tab_error)
+        yield _RawFence(
+            index + 1, opening["info"], body + "\n", label, tab_range, tab_error, fence_indent
+        )
         index = end + 1
 
 
@@ -165,7 +170,9 @@ def _to_block(path: Path, raw: _RawFence) -> Block:
         language, options = parse_info_string(raw.info)
     except FenceError as exc:
         language = raw.info.strip().partition(" ")[0].lower()
-        return Block(path, raw.line, language, {}, raw.body, tab=raw.tab, error=str(exc))
+        return Block(
+            path, raw.line, language, {}, raw.body, tab=raw.tab, error=str(exc), indent=raw.indent
+        )
     django, error = raw.tab_range, raw.tab_error
     if "django" in options:
         try:
@@ -177,7 +184,7 @@ def _to_block(path: Path, raw: _RawFence) -> Block:
             f'django="{options.get("django")}" and the content tab "{raw.tab}" leave '
             "no Django line for this block"
         )
-    return Block(path, raw.line, language, options, raw.body, django, raw.tab, error)
+    return Block(path, raw.line, language, options, raw.body, django, raw.tab, error, raw.indent)
 
 
 def _with_blocks_only_pytest_examples_found(

@@ -93,8 +93,10 @@ def production_http_checks(
         results += _compression_checks(get, css_url, bool(facts.get("brotli")))
     results.append(_not_modified(get, css_url, response))
     results += _method_checks(get, css_url, response)
-    results += _no_way_out(get, static_url, css_url, project_root, bool(facts.get("compressed")))
-    results += _settings_effects(get, response, css_url, facts, config)
+    results += _no_way_out(
+        get, static_url, css_url, project_root, bool(facts.get("compressed")), script_name
+    )
+    results += _settings_effects(get, response, css_url, facts, config, script_name)
     return results
 
 
@@ -238,6 +240,7 @@ def _method_checks(get: Get, url: str, full: Response) -> list[CheckResult]:
 
 
 #: Requests that try to reach files outside STATIC_ROOT and WHITENOISE_ROOT.
+#: {site} is the script name under FORCE_SCRIPT_NAME, else empty.
 _ESCAPES = (
     "{static}../mysite/settings.py",
     "{static}%2e%2e/mysite/settings.py",
@@ -247,29 +250,44 @@ _ESCAPES = (
     "{static}/etc/passwd",
     "{static}%2fetc%2fpasswd",
     "{static}{root}/mysite/settings.py",
-    "/mysite/settings.py",
-    "/manage.py",
-    "/../mysite/settings.py",
-    "//etc/passwd",
+    "{static}mysite/settings.py",
+    "{site}/mysite/settings.py",
+    "{site}/settings.py",
+    "{site}/wsgi.py",
+    "{site}/manage.py",
+    "{site}/../mysite/settings.py",
+    "{site}//etc/passwd",
 )
+#: Files no request may return, relative to the project.
+_PRIVATE = ("manage.py", "mysite/settings.py", "mysite/wsgi.py")
 
 
 def _no_way_out(
-    get: Get, static_url: str, css_url: str, project_root: Path, compressed: bool
+    get: Get,
+    static_url: str,
+    css_url: str,
+    project_root: Path,
+    compressed: bool,
+    script_name: str = "",
 ) -> list[CheckResult]:
     """Nothing outside the served folders answers, and compressed copies are not URLs."""
+    private = [(project_root / name).read_bytes() for name in _PRIVATE]
+    passwd = Path("/etc/passwd")
+    private += [passwd.read_bytes()] if passwd.is_file() else []
     leaked = []
     for template in _ESCAPES:
-        path = template.format(static=static_url, root=str(project_root).lstrip("/"))
+        path = template.format(
+            static=static_url, root=str(project_root).lstrip("/"), site=script_name
+        )
         reply = get(path)
-        if reply.status == 200 and (b"SECRET_KEY" in reply.body or b"root:" in reply.body):
+        if reply.status == 200 and (reply.body in private or b"SECRET_KEY" in reply.body):
             leaked.append(f"{path} -> {reply.describe()}")
     results = [
         outcome(
             "no-path-traversal",
             not leaked,
             f"none of {len(_ESCAPES)} requests with .., encoded .. or absolute paths "
-            "reaches settings.py, manage.py or /etc/passwd",
+            "returns settings.py, wsgi.py, manage.py or /etc/passwd",
             "\n".join(leaked),
             blame="WHITENOISE_ROOT",
             hint="WHITENOISE_ROOT serves every file in its folder: give it a folder of "
@@ -295,7 +313,12 @@ def _no_way_out(
 
 
 def _settings_effects(
-    get: Get, response: Response, css_url: str, facts: Mapping, config: Mapping
+    get: Get,
+    response: Response,
+    css_url: str,
+    facts: Mapping,
+    config: Mapping,
+    script_name: str = "",
 ) -> list[CheckResult]:
     """What each WHITENOISE_* setting promises, checked on real responses."""
     if not config or config.get("error"):
@@ -328,7 +351,7 @@ def _settings_effects(
         ),
     ]
     if config["root"]:
-        results += _root_files(get, Path(config["root"]), config)
+        results += _root_files(get, Path(config["root"]), config, script_name)
     unlisted = facts.get("unlisted_static")
     if facts.get("manifest") and unlisted:
         strict = config["manifest_strict"] is not False
@@ -352,18 +375,18 @@ def _settings_effects(
     return results
 
 
-def _root_files(get: Get, root: Path, config: Mapping) -> list[CheckResult]:
+def _root_files(get: Get, root: Path, config: Mapping, script_name: str) -> list[CheckResult]:
     """Each file in WHITENOISE_ROOT answers at the site root; index files at their folder."""
     index = config["index_file"]
     problems, checked = [], 0
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in (".gz", ".br"))
     for path in files[:20]:
         relative = path.relative_to(root).as_posix()
-        url = "/" + relative
+        url = f"{script_name}/{relative}"
         if index and path.name == index:
             if "/" not in relative:
                 continue  # / is the example page
-            url = "/" + relative[: -len(index)]
+            url = f"{script_name}/{relative[: -len(index)]}"
             moved = get(url.rstrip("/"))
             location = urljoin(url.rstrip("/"), moved.header("location") or "")
             if moved.status != 302 or location != url:

@@ -8,6 +8,7 @@ and the server as ``127.0.0.1:8000``; ``rewritten`` writes real output that way.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ _RULES = (
     (re.compile(r"\b(Ran \d+ tests?) in \d+\.\d+s\b"), r"\1 in <time>"),
 )
 _EXCEPTION_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*): (?P<message>.*)$")
+#: What an exception's class name ends with; HINT:, Location: and the like do not.
+_EXCEPTION_NAME = re.compile(r"(Error|Exception|Warning|ImproperlyConfigured|Exit|Interrupt)$")
 
 
 def normalise(text: str, project_root: str | None = None) -> str:
@@ -95,20 +98,24 @@ def _first_difference(want: list[str], got: list[str]) -> str:
 def last_exception(output: str) -> str | None:
     """The ``Type: message`` line a traceback or CommandError ends with."""
     for line in reversed(output.replace("\r", "").split("\n")):
-        match = _EXCEPTION_LINE.match(line.strip())
-        if match and re.search(r"[A-Z]", match["type"].rpartition(".")[2][:1]):
+        match = _EXCEPTION_LINE.match(line)  # at column 0: indented lines are context
+        if match and _EXCEPTION_NAME.search(match["type"].rpartition(".")[2]):
             return line.strip()
     return None
 
 
 def same_exception(expected: str, real: str, project_root: str) -> bool:
-    """``ImproperlyConfigured: x`` matches ``django.core.exceptions.ImproperlyConfigured: x``."""
+    """``ImproperlyConfigured: x`` matches ``django.core.exceptions.ImproperlyConfigured: x``,
+    and the other way round when one side names no module."""
     want, got = _EXCEPTION_LINE.match(expected.strip()), _EXCEPTION_LINE.match(real.strip())
     if not want or not got:
         return False
     want_type, got_type = want["type"], got["type"]
-    type_ok = got_type == want_type or got_type.endswith("." + want_type)
-    return type_ok and normalise(want["message"]) == normalise(got["message"], project_root)
+    if "." not in want_type or "." not in got_type:
+        want_type, got_type = want_type.rpartition(".")[2], got_type.rpartition(".")[2]
+    return want_type == got_type and normalise(want["message"]) == normalise(
+        got["message"], project_root
+    )
 
 
 def rewritten(real: str, project_root: str, mode: str, shown: list[str]) -> list[str]:
@@ -129,7 +136,7 @@ def _collapsed_tracebacks(lines: list[str]) -> list[str]:
         if line.startswith("Traceback (most recent call last):"):
             out += [line, ANY_LINES]
             inside = True
-        elif inside and _EXCEPTION_LINE.match(line) and not line.startswith(" "):
+        elif inside and not line.startswith(" ") and _ends_traceback(line):
             out.append(line)
             inside = False
         elif not inside:
@@ -137,14 +144,28 @@ def _collapsed_tracebacks(lines: list[str]) -> list[str]:
     return out
 
 
+def _ends_traceback(line: str) -> bool:
+    match = _EXCEPTION_LINE.match(line)
+    name = match["type"] if match else line.strip()
+    return bool(re.fullmatch(r"[A-Za-z_][\w.]*", name)) and bool(
+        _EXCEPTION_NAME.search(name.rpartition(".")[2])
+    )
+
+
 def _same_lines_updated(shown: list[str], real: list[str]) -> list[str]:
-    """Partial output keeps its lines; each takes the real line with the same header
-    name or first word, when one exists."""
-
-    def key(line: str) -> str:
-        return line.split(":", 1)[0].lower() if ":" in line else line.split(" ", 1)[0]
-
-    by_key: dict[str, str] = {}
+    """Partial output keeps its lines. A ``Header: value`` line takes the real line
+    with the same header name; any other line the real line most like it."""
+    headers: dict[str, str] = {}
     for line in real:
-        by_key.setdefault(key(line), line)
-    return [by_key.get(key(line), line) for line in shown]
+        name = re.match(r"^([\w-]+): ", line)
+        if name:
+            headers.setdefault(name[1].lower(), line)
+    updated = []
+    for line in shown:
+        name = re.match(r"^([\w-]+): ", line)
+        if name and name[1].lower() in headers:
+            updated.append(headers[name[1].lower()])
+        else:
+            close = difflib.get_close_matches(line, real, n=1, cutoff=0.6)
+            updated.append(close[0] if close else line)
+    return updated

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,19 +149,24 @@ class Project:
     def settings_path(self) -> Path:
         return self.root / PROJECT / "settings.py"
 
-    def env(self, *, production: bool = False) -> dict[str, str]:
+    def env(self, *, production: bool = False, extra: Mapping[str, str] = {}) -> dict[str, str]:  # noqa: B006
+        """The environment commands run in; ``extra`` is what a page sets before one."""
         env = dict(os.environ)
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["PYTHONUNBUFFERED"] = "1"
         env["DJANGO_SETTINGS_MODULE"] = PRODUCTION_SETTINGS if production else f"{PROJECT}.settings"
-        return env
+        return {**env, **extra}
 
     def manage(
-        self, args: tuple[str, ...], *, stdin: str = "", env: dict[str, str] | None = None
+        self,
+        args: tuple[str, ...],
+        *,
+        stdin: str = "",
+        extra: Mapping[str, str] = {},  # noqa: B006
     ) -> CommandResult:
         return run_command(
-            self.manage_argv(args), cwd=self.root, env={**self.env(), **(env or {})}, stdin=stdin
+            self.manage_argv(args), cwd=self.root, env=self.env(extra=extra), stdin=stdin
         )
 
     def manage_argv(self, args: tuple[str, ...]) -> list[str]:
@@ -179,11 +185,16 @@ class Project:
     def facts(self, *, production: bool) -> dict:
         return self._probe(production=production)
 
-    def _probe(self, *args: str, production: bool = False) -> dict:
+    def _probe(
+        self,
+        *args: str,
+        production: bool = False,
+        extra: Mapping[str, str] = {},  # noqa: B006
+    ) -> dict:
         result = run_command(
             [sys.executable, str(FACTS_SCRIPT), *args],
             cwd=self.root,
-            env=self.env(production=production),
+            env=self.env(production=production, extra=extra),
         )
         reports = [line for line in result.output.splitlines() if line.startswith("{")]
         try:
@@ -201,10 +212,10 @@ class Project:
         self.settings_path.write_text(applied.source)
         return applied.touched
 
-    def declared_settings(self) -> dict[str, object]:
+    def declared_settings(self, extra: Mapping[str, str] = {}) -> dict[str, object]:  # noqa: B006
         """The settings module's upper-case names, imported in a fresh interpreter
         without booting Django (paths come back as strings)."""
-        report = self._probe("--declared")
+        report = self._probe("--declared", extra=extra)
         if report["error"]:
             raise SettingsError(report["error"])
         return report["settings"]

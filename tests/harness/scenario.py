@@ -42,6 +42,9 @@ from .verdicts import (
 )
 from .versions import format_line
 
+#: The port runserver and gunicorn listen on when the command names none.
+DEFAULT_PORT = 8000
+
 
 class BlockFailed(Exception):
     """Applying a block went wrong; later blocks on the page cannot run."""
@@ -75,6 +78,7 @@ class PageRun:
         self.development_checked = False  # the page started runserver
         self.servers = ExitStack()  # the server the page started, if one runs
         self.server: Server | None = None
+        self.shown_port = DEFAULT_PORT  # the port the page's server command names
         self.failed_as_shown: dict[int, set[str]] = {}  # block line -> checks seen failing
 
     def run(self) -> list[BlockVerdict]:
@@ -93,7 +97,7 @@ class PageRun:
             try:
                 self._apply(block)
             except BlockFailed as exc:
-                self._record(exc.result, block, server_output=exc.server_output)
+                self._record(exc.result, block, server_output=exc.server_output, stops=True)
                 failed = block
             except Exception as exc:  # a timeout, a broken reply: still this block's failure
                 self._record(_unexpected(exc, "applying the block"), block)
@@ -145,12 +149,16 @@ class PageRun:
         verdict = self.verdicts[block.line]
         verdict.status, verdict.reason = status, reason
 
-    def _record(self, result: CheckResult, current: Block, server_output: str = "") -> None:
+    def _record(
+        self, result: CheckResult, current: Block, server_output: str = "", stops: bool = False
+    ) -> None:
+        """Record a check on the block it blames. ``stops``: the failure ends the page, so
+        ``fails=`` cannot excuse it (``error=`` is how a page shows a command failing)."""
         block = self._blamed_block(result.blame) or current
         verdict = self.verdicts[block.line]
         if result.name not in verdict.checks:
             verdict.checks.append(result.name)
-        if result.name in _shown_failing(block):
+        if result.name in _shown_failing(block) and not stops:
             # The page shows this going wrong; it must go wrong.
             self.failed_as_shown.setdefault(block.line, set()).update(
                 [] if result.ok else [result.name]
@@ -333,6 +341,7 @@ class PageRun:
                     block.line + first,
                     block.line + last,
                     tuple(outputs.rewritten(result.output, root, mode, list(command.output))),
+                    block.indent,
                 )
             )
 
@@ -362,13 +371,14 @@ class PageRun:
 
     def _run_manage(self, command: Command, block: Block, *, expect_failure: bool) -> CommandResult:
         collecting = command.args[0] == "collectstatic"
+        extra = dict(command.env)
         # collectstatic reads the settings before it runs and checks its files after;
         # it changes no setting, so one read serves both.
-        declared = self.project.declared_settings() if collecting else {}
+        declared = self.project.declared_settings(extra) if collecting else {}
         if collecting:
             result = self._collectstatic(command, block, declared)
         else:
-            result = self.project.manage(command.args, stdin="yes\n", env=dict(command.env))
+            result = self.project.manage(command.args, stdin="yes\n", extra=extra)
         if expect_failure:
             return result
         if not result.ok:
@@ -395,28 +405,32 @@ class PageRun:
         """Run collectstatic, or reuse the result of an identical run on another page."""
         static_root = Path(str(declared.get("STATIC_ROOT") or ""))
         cache = self.factory.collect_cache
+        extra = dict(command.env)
+        run = partial(self.project.manage, command.args, stdin="yes\n", extra=extra)
         if not declared.get("STATIC_ROOT") or (static_root.exists() and any(static_root.iterdir())):
-            return self.project.manage(command.args, stdin="yes\n")
-        key = cache.key(self.project.root, command.args, declared)
+            return run()
+        key = cache.key(self.project.root, (*command.args, *map("=".join, command.env)), declared)
         output = cache.get(key, self.project.root, static_root)
         if output is not None:
             self._record(CheckResult("collectstatic-reused", True), block)
             return CommandResult(tuple(command.args), 0, output)
-        result = self.project.manage(command.args, stdin="yes\n")
+        result = run()
         if result.ok:
             cache.put(key, self.project.root, static_root, result.output)
         return result
 
     def _check_development_server(self, command: Command, block: Block) -> None:
         options = [arg for arg in command.args[1:] if arg.startswith("-")]
-        declared = self.project.declared_settings()
+        declared = self.project.declared_settings(dict(command.env))
         uses_whitenoise = checks.WHITENOISE_MIDDLEWARE in declared.get("MIDDLEWARE", [])
         self.development_checked = True
+        addrport = [arg for arg in command.args[1:] if not arg.startswith("-")]
         server = self._start_server(
             command,
             lambda port: self.project.manage_argv(
                 ("runserver", *options, "--noreload", f"127.0.0.1:{port}")
             ),
+            shown_port=_port_of(addrport[0]) if addrport else DEFAULT_PORT,
         )
         get = partial(request, server.port)
         try:
@@ -431,21 +445,20 @@ class PageRun:
             ) from None
 
     def _start_gunicorn(self, command: Command, block: Block) -> None:
-        args = _without_bind(command.args)
+        args, bind = _without_bind(command.args)
         self._start_server(
             command,
-            lambda port: [
-                *self.project.gunicorn_argv(port, app=None),
-                *args,
-            ],
+            lambda port: [*self.project.gunicorn_argv(port, app=None), *args],
+            shown_port=_port_of(bind) if bind else DEFAULT_PORT,
         )
         self._record(CheckResult("server-starts", True), block)
 
-    def _start_server(self, command: Command, argv_for) -> Server:
+    def _start_server(self, command: Command, argv_for, shown_port: int) -> Server:
         """Start the page's server; it runs until the next one starts or the page ends."""
         self._stop_server()
+        self.shown_port = shown_port
         log = self.project.root / f"{command.kind}.log"
-        env = {**self.project.env(), **dict(command.env)}
+        env = self.project.env(extra=dict(command.env))
         try:
             self.server = self.servers.enter_context(
                 serve(argv_for, cwd=self.project.root, env=env, log_path=log)
@@ -471,12 +484,16 @@ class PageRun:
         if curl is None:
             raise BlockFailed("curl-installed", "curl on PATH", "curl is not installed")
         args = [
-            re.sub(r"\b(127\.0\.0\.1|localhost):\d+", rf"\1:{self.server.port}", arg)
+            re.sub(
+                rf"\b(127\.0\.0\.1|localhost):{self.shown_port}\b", rf"\1:{self.server.port}", arg
+            )
             for arg in command.args
         ]
         # In a terminal curl shows no progress meter; through a pipe it would.
         result = run_command(
-            [curl, "--no-progress-meter", *args], cwd=self.project.root, env=self.project.env()
+            [curl, "--no-progress-meter", *args],
+            cwd=self.project.root,
+            env=self.project.env(extra=dict(command.env)),
         )
         if not result.ok:
             raise BlockFailed(
@@ -571,18 +588,28 @@ def _shown_failing(block: Block) -> set[str]:
     return {name.strip() for name in block.options.get("fails", "").split(",") if name.strip()}
 
 
-def _without_bind(args: tuple[str, ...]) -> list[str]:
-    """The page's gunicorn arguments minus the address; the harness picks a free port."""
+def _without_bind(args: tuple[str, ...]) -> tuple[list[str], str | None]:
+    """The page's gunicorn arguments minus the address (the harness picks a free port),
+    and the address the page gave."""
     kept: list[str] = []
-    skip_next = False
+    bind = None
+    taking = False
     for arg in args:
-        if skip_next:
-            skip_next = False
+        if taking:
+            bind, taking = arg, False
         elif arg in ("-b", "--bind"):
-            skip_next = True
-        elif not arg.startswith(("--bind=", "-b")):
+            taking = True
+        elif arg.startswith(("--bind=", "-b")):
+            bind = arg.split("=", 1)[1] if arg.startswith("--bind=") else arg[2:]
+        else:
             kept.append(arg)
-    return kept
+    return kept, bind
+
+
+def _port_of(address: str) -> int:
+    """``127.0.0.1:8000``, ``0:8000``, ``:8000`` or ``8000`` -> 8000."""
+    port = address.rpartition(":")[2]
+    return int(port) if port.isdigit() else DEFAULT_PORT
 
 
 def _at(block: Block, exc: SnippetError | CommandError) -> str:

@@ -23,9 +23,17 @@ class ServerError(RuntimeError):
 class Server:
     port: int
     log_path: Path
+    #: Where this server's output starts in the log
+    log_start: int = 0
 
     def output_tail(self, lines: int = 25) -> str:
         return tail(self.log_path, lines)
+
+    def own_output(self) -> str:
+        """What this server wrote, without the log's earlier content."""
+        with self.log_path.open("rb") as log:
+            log.seek(self.log_start)
+            return log.read().decode(errors="replace")
 
 
 def tail(path: Path, lines: int = 25) -> str:
@@ -55,6 +63,7 @@ def serve(
     with log_path.open("ab") as log:
         log.write(f"$ {' '.join(argv)}\n".encode())
         log.flush()
+        start = log.tell()  # the log may hold an earlier server's output
         process = subprocess.Popen(
             argv,
             cwd=cwd,
@@ -64,7 +73,7 @@ def serve(
             stderr=subprocess.STDOUT,
             start_new_session=True,  # so stopping it stops its children too
         )
-    server = Server(port, log_path)
+    server = Server(port, log_path, start)
     _running.add(process)
     try:
         _wait_until_ready(process, server)
@@ -85,7 +94,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:
                 f"the server exited with code {process.returncode} before it "
                 f"accepted connections:\n{server.output_tail()}"
             )
-        said_listening = address in "\n".join(server.output_tail(1000).splitlines()[1:])
+        said_listening = address in server.own_output()
         try:
             with socket.create_connection(("127.0.0.1", server.port), timeout=0.2):
                 if said_listening:

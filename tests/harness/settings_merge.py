@@ -73,10 +73,21 @@ def delete_settings(settings: str, snippet: str) -> Applied:
             raise SnippetError(
                 "only assignments such as NAME = ... can be deleted", statement.lineno
             )
+        if "..." in ast.unparse(statement.value) or "…" in snippet:
+            raise SnippetError(
+                f"{name}: a deleted setting is shown whole, without placeholders",
+                statement.lineno,
+            )
         assignments = [s for s in _parse_settings(settings).body if _assigned_name(s) == name]
         if not assignments:
             raise SnippetError(
                 f"settings.py does not set {name}; nothing to delete", statement.lineno
+            )
+        shown = ast.dump(statement.value)
+        if not any(ast.dump(a.value) == shown for a in assignments):
+            raise SnippetError(
+                f"settings.py sets {name} to something else than the line shown",
+                statement.lineno,
             )
         for assignment in reversed(assignments):
             settings = _delete_lines(settings, assignment)

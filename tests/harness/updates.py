@@ -11,7 +11,7 @@ from .verdicts import OutputUpdate
 
 
 def apply_updates(root: Path, updates: Iterable[OutputUpdate]) -> list[str]:
-    """Rewrite each page once, from its last update up, keeping each line's indent.
+    """Rewrite each page once, from its last update up, indented like its fence.
     Returns one line per rewritten block of output, for the terminal."""
     by_page: dict[str, list[OutputUpdate]] = defaultdict(list)
     for update in updates:
@@ -21,8 +21,7 @@ def apply_updates(root: Path, updates: Iterable[OutputUpdate]) -> list[str]:
         path = root / page
         lines = path.read_text(encoding="utf-8").split("\n")
         for update in sorted(set(page_updates), key=lambda u: u.first_line, reverse=True):
-            first = lines[update.first_line - 1]
-            indent = first[: len(first) - len(first.lstrip(" "))]
+            indent = " " * update.indent
             new = [f"{indent}{text}" if text else "" for text in update.lines]
             lines[update.first_line - 1 : update.last_line] = new
             done.append(f"updated {page}:{update.first_line} ({len(new)} lines)")

@@ -46,6 +46,8 @@ class OutputUpdate:
     first_line: int
     last_line: int
     lines: tuple[str, ...]
+    #: Spaces before each line: the fence's indentation
+    indent: int = 0
 
 
 @dataclass

@@ -207,6 +207,14 @@ MISTAKES = [
         fixed=ROOT_PAGE,
     ),
     Mistake(
+        "whitenoise-root-exposes-the-settings-package",
+        ROOT_PAGE.replace('BASE_DIR / "public"', 'BASE_DIR / "mysite"'),
+        in_block="WHITENOISE_ROOT =",
+        check="no-path-traversal",
+        says="/settings.py",
+        fixed=ROOT_PAGE,
+    ),
+    Mistake(
         "whitenoise-root-misspelt-folder",
         ROOT_PAGE.replace('BASE_DIR / "public"', 'BASE_DIR / "publik"'),
         in_block="WHITENOISE_ROOT =",

@@ -75,7 +75,7 @@ def test_updates_replace_the_shown_lines_keeping_indentation(tmp_path: Path):
     page = tmp_path / "docs" / "page.md"
     page.parent.mkdir()
     page.write_text('=== "Tab"\n\n    ```console\n    $ cmd\n    old 1\n    old 2\n    ```\n')
-    done = apply_updates(tmp_path, [OutputUpdate("docs/page.md", 5, 6, ("new",))])
+    done = apply_updates(tmp_path, [OutputUpdate("docs/page.md", 5, 6, ("new",), indent=4)])
     assert page.read_text() == '=== "Tab"\n\n    ```console\n    $ cmd\n    new\n    ```\n'
     assert done == ["updated docs/page.md:5 (1 lines)"]
 
@@ -207,3 +207,25 @@ def test_a_delete_block_removes_the_setting_it_shows(run_markdown, environment):
     )
     verdicts = run_markdown(page)
     assert [v.status for v in verdicts] == [PASSED, PASSED, PASSED], [v.failures for v in verdicts]
+
+
+def test_fails_cannot_excuse_a_command_that_stops_the_page(run_markdown):
+    page = (
+        '```console fails="command-succeeds"\n$ python manage.py nosuchcommand\n```\n\n'
+        '```python title="settings.py"\nDEBUG = True\n```\n'
+    )
+    first, second = run_markdown(page)
+    assert first.status == FAILED and first.failures[0].check == "command-succeeds"
+    assert second.status == "skipped"
+
+
+def test_curl_must_name_the_port_the_server_listens_on(run_markdown):
+    page = (
+        "```console\n$ python manage.py runserver\n```\n\n"
+        '```console output="partial"\n$ curl -I http://127.0.0.1:8001/\nHTTP/1.1 200 OK\n```\n'
+    )
+    verdicts = run_markdown(page)
+    assert verdicts[-1].status == FAILED
+    assert "exit code 7" in verdicts[-1].failures[0].got  # curl: could not connect
+    fixed = run_markdown(page.replace(":8001/", ":8000/"))
+    assert [v.status for v in fixed] == [PASSED, PASSED], [v.failures for v in fixed]

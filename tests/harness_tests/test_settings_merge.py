@@ -210,3 +210,8 @@ def test_a_deleted_setting_leaves_the_file_without_it():
 def test_deleting_a_setting_that_is_not_there_is_refused():
     with pytest.raises(SnippetError, match="does not set STORAGES; nothing to delete"):
         delete_settings("A = 1\n", "STORAGES = {}\n")
+
+
+def test_deleting_a_setting_shown_with_another_value_is_refused():
+    with pytest.raises(SnippetError, match="something else than the line shown"):
+        delete_settings('STATIC_ROOT = BASE_DIR / "staticfiles"\n', 'STATIC_ROOT = "/elsewhere"\n')
