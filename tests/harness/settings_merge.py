@@ -49,10 +49,7 @@ class Applied:
 
 def apply_snippet(settings: str, snippet: str, defaults: DefaultSource) -> Applied:
     marked = mark_placeholders(snippet)
-    try:
-        tree = ast.parse(marked)
-    except SyntaxError as exc:
-        raise SnippetError(f"the snippet is not valid Python: {exc.msg}", exc.lineno) from None
+    tree = _parse_snippet(marked)
     touched: set[str] = set()
     for statement in tree.body:
         settings, names = _apply_statement(settings, marked, statement, defaults)
@@ -62,10 +59,7 @@ def apply_snippet(settings: str, snippet: str, defaults: DefaultSource) -> Appli
 
 def delete_settings(settings: str, snippet: str) -> Applied:
     """Remove the settings a snippet shows, as a reader deletes the lines shown."""
-    try:
-        tree = ast.parse(snippet)
-    except SyntaxError as exc:
-        raise SnippetError(f"the snippet is not valid Python: {exc.msg}", exc.lineno) from None
+    tree = _parse_snippet(snippet)
     touched: set[str] = set()
     for statement in tree.body:
         name = _assigned_name(statement)
@@ -170,6 +164,13 @@ def _apply_statement(
     if existing is None:
         return _append(settings, text), {name}
     return _replace_lines(settings, existing, text), {name}
+
+
+def _parse_snippet(snippet: str) -> ast.Module:
+    try:
+        return ast.parse(snippet)
+    except SyntaxError as exc:
+        raise SnippetError(f"the snippet is not valid Python: {exc.msg}", exc.lineno) from None
 
 
 def _parse_settings(settings: str) -> ast.Module:
