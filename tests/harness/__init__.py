@@ -16,10 +16,11 @@ Modules, in the order data flows through them:
 - ``checks``: what the pages claim about configuration, as checks on facts
 - ``http_checks``: what the pages claim WhiteNoise does, as checks on responses
 - ``verdicts``: the outcome of each block
+- ``shell_steps``: shell blocks applied to a page's project, servers and curl included
 - ``scenario``: one page applied block by block, with a verdict per block
 - ``pages``: every page under a folder, run in parallel
 - ``report``: the JSON report, the summary line and failure messages
 - ``updates``: write real output into pages (``--update-examples``)
 
-Only ``project``, ``django_facts`` and ``scenario`` know that Django exists.
+Only ``project``, ``django_facts``, ``shell_steps`` and ``scenario`` know that Django exists.
 """

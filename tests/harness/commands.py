@@ -14,6 +14,8 @@ SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
 _PYTHONS = {"python", "python3"}
 _PIP_OPTIONS_WITH_VALUES = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable"}
 _ENVIRONMENT_ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")
+#: The port runserver and gunicorn listen on when the command names none.
+DEFAULT_PORT = 8000
 #: The project folder startproject makes; ``cd`` into it is the only move allowed.
 PROJECT_NAME = "mysite"
 
@@ -160,3 +162,27 @@ def _requirements(args: list[str], line: int) -> tuple[str, ...]:
     if not requirements:
         raise CommandError("pip install names no package", line)
     return requirements
+
+
+def split_bind(args: tuple[str, ...]) -> tuple[list[str], str | None]:
+    """The page's gunicorn arguments minus the address (the harness picks a free port),
+    and the address the page gave."""
+    kept: list[str] = []
+    bind = None
+    taking = False
+    for arg in args:
+        if taking:
+            bind, taking = arg, False
+        elif arg in ("-b", "--bind"):
+            taking = True
+        elif arg.startswith(("--bind=", "-b")):
+            bind = arg.split("=", 1)[1] if arg.startswith("--bind=") else arg[2:]
+        else:
+            kept.append(arg)
+    return kept, bind
+
+
+def port_of(address: str) -> int:
+    """``127.0.0.1:8000``, ``0:8000``, ``:8000`` or ``8000`` -> 8000."""
+    port = address.rpartition(":")[2]
+    return int(port) if port.isdigit() else DEFAULT_PORT
