@@ -55,10 +55,7 @@ def test_the_finished_project_serves_its_stylesheet_hashed_compressed_and_cached
     )
     hashed = re.search(r"/static/css/site\.[0-9a-f]{12}\.css", printed.output)
     assert hashed, printed.output
-    argv = lambda port: [  # noqa: E731
-        sys.executable, "-m", "gunicorn", "mysite.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--no-control-socket",
-    ]  # fmt: skip
+    argv = partial(project.gunicorn_argv, app="mysite.wsgi")
     with serve(
         argv, cwd=project.root, env=project.env(), log_path=project.root / "gunicorn.log"
     ) as server:
