@@ -29,6 +29,17 @@ def request(
     headers: Mapping[str, str] | None = None,
     timeout: float = 15,
 ) -> Response:
+    """One request. A connection closed before any reply is tried once more: on a busy
+    2-core machine a sync gunicorn worker has dropped one now and then; twice fails."""
+    try:
+        return _request_once(port, path, method, headers, timeout)
+    except (http.client.RemoteDisconnected, ConnectionResetError):
+        return _request_once(port, path, method, headers, timeout)
+
+
+def _request_once(
+    port: int, path: str, method: str, headers: Mapping[str, str] | None, timeout: float
+) -> Response:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(method, path, headers=dict(headers or {}))
