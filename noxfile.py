@@ -40,10 +40,14 @@ MATRIX = (
 EDGE_LINES = (MATRIX[0], MATRIX[-1])
 #: Sessions that need no particular Django line run on the interpreter running nox.
 DOCS_PYTHON = None
+#: The local branch docs-versions builds into; gh-pages is left to docs-deploy.
+PREVIEW_BRANCH = "docs-preview"
 
 nox.options.default_venv_backend = "uv"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["test-examples", "test-harness", "lint", "docs-build"]
+nox.options.sessions = ["test-examples", "test-harness", "lint", "docs-build", "test-site"]
+#: What the site's hook and the publisher are told to expect a report for.
+SITE_ENV = {"DOCS_DJANGO_LINES": " ".join(line.django for line in MATRIX)}
 
 
 def _expose_pyenv_interpreters() -> None:
@@ -115,14 +119,43 @@ def lint(session: nox.Session) -> None:
 def docs_build(session: nox.Session) -> None:
     """Build the site with mkdocs build --strict."""
     session.install("--group", "docs")
-    session.run("mkdocs", "build", "--strict", "--site-dir", "build/site", *session.posargs)
+    session.run(
+        "mkdocs", "build", "--strict", "--site-dir", "build/site", *session.posargs, env=SITE_ENV
+    )
 
 
 @nox.session(python=DOCS_PYTHON, default=False)
 def serve(session: nox.Session) -> None:
     """Serve the docs on 127.0.0.1:8000 with live reload (mkdocs serve)."""
     session.install("--group", "docs")
-    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs)
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs, env=SITE_ENV)
+
+
+def _publish(session: nox.Session, *args: str) -> None:
+    lines = [line.django for line in MATRIX]
+    session.run("python", "tools/publish_versions.py", "--lines", *lines, *args, env=SITE_ENV)
+
+
+@nox.session(name="docs-versions", python=DOCS_PYTHON, default=False)
+def docs_versions(session: nox.Session) -> None:
+    """Build one version per Django line into the local docs-preview branch; mike serve it."""
+    session.install("--group", "docs")
+    _publish(session, "--branch", PREVIEW_BRANCH)
+    session.run("mike", "serve", "--branch", PREVIEW_BRANCH, "--dev-addr", "127.0.0.1:8000")
+
+
+@nox.session(name="docs-deploy", python=DOCS_PYTHON, default=False)
+def docs_deploy(session: nox.Session) -> None:
+    """Publish every version to gh-pages and push it (-- --remote NAME for another remote)."""
+    session.install("--group", "docs")
+    _publish(session, "--branch", "gh-pages", "--push", *session.posargs)
+
+
+@nox.session(name="test-site", python=DOCS_PYTHON)
+def test_site(session: nox.Session) -> None:
+    """Publish every version to a local bare remote, then test it in Chromium."""
+    session.install("--group", "site-tests")
+    session.run("python", "-m", "pytest", "tests/site_tests", *session.posargs, env=SITE_ENV)
 
 
 @nox.session(python=False, default=False)

@@ -11,12 +11,11 @@ module misses becomes a failing block, never a silent drop.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pytest_examples import find_examples
 
 from .versions import EVERY_LINE, DjangoRange, RangeError, parse_range, range_from_tab_label
 
@@ -36,7 +35,7 @@ OUTPUT_MODES = ("exact", "partial")
 RENDER_OPTIONS = {"linenums", "hl_lines"}
 
 _FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_TAB = re.compile(r'^(?P<indent> *)===[!+]?\s+"(?P<label>[^"]*)"\s*$')
+TAB_LINE = re.compile(r'^(?P<indent> *)===[!+]?\s+"(?P<label>[^"]*)"\s*$')
 _OPTION = re.compile(r'(?P<key>[A-Za-z_][\w-]*)="(?P<value>[^"]*)"')
 _PYTHON_LANGUAGES = {"py", "python", "python3"}
 
@@ -60,10 +59,17 @@ class Block:
     error: str | None = field(default=None, compare=False)
     #: Spaces before the opening fence (inside content tabs and lists)
     indent: int = field(default=0, compare=False)
+    #: 1-based line of the closing fence (past the last line if left open)
+    end: int = field(default=0, compare=False)
 
     @property
     def location(self) -> str:
         return f"{self.path.as_posix()}:{self.line}"
+
+    @property
+    def digest(self) -> str:
+        """Names this block's text, so a report can be matched to the page it came from."""
+        return hashlib.sha256(self.source.encode()).hexdigest()[:16]
 
     @property
     def is_python(self) -> bool:
@@ -102,10 +108,16 @@ def _take(options: dict[str, str], match: re.Match[str]) -> str:
 
 
 def extract_blocks(path: Path, text: str, display_path: Path | None = None) -> list[Block]:
-    """Every fenced block of one Markdown text, in page order."""
+    """Every fenced block of one Markdown text, in page order, cross-checked with
+    pytest-examples."""
     shown = display_path or path
-    blocks = [_to_block(shown, raw) for raw in _raw_fences(text)]
-    return _with_blocks_only_pytest_examples_found(path, shown, blocks)
+    return _with_blocks_only_pytest_examples_found(path, shown, parse_blocks(shown, text))
+
+
+def parse_blocks(path: Path, text: str) -> list[Block]:
+    """Every fenced block of one Markdown text, in page order (the site's hooks use
+    this; they run without pytest-examples)."""
+    return [_to_block(path, raw) for raw in _raw_fences(text)]
 
 
 @dataclass
@@ -117,6 +129,7 @@ class _RawFence:
     tab_range: DjangoRange
     tab_error: str | None
     indent: int
+    end: int
 
 
 def _raw_fences(text: str) -> Iterator[_RawFence]:
@@ -127,9 +140,9 @@ def _raw_fences(text: str) -> Iterator[_RawFence]:
         line = lines[index]
         indent = len(line) - len(line.lstrip(" "))
         if line.strip():
-            while tabs and indent <= tabs[-1][0] and not _TAB.match(line):
+            while tabs and indent <= tabs[-1][0] and not TAB_LINE.match(line):
                 tabs.pop()
-        tab_match = _TAB.match(line)
+        tab_match = TAB_LINE.match(line)
         if tab_match:
             while tabs and tabs[-1][0] >= indent:
                 tabs.pop()
@@ -155,8 +168,9 @@ def _raw_fences(text: str) -> Iterator[_RawFence]:
             except RangeError as exc:
                 tab_error = f'content tab "{tab_label}": {exc}'
         yield _RawFence(
-            index + 1, opening["info"], body + "\n", label, tab_range, tab_error, fence_indent
-        )
+            index + 1, opening["info"], body + "\n", label, tab_range, tab_error, fence_indent,
+            end + 1,
+        )  # fmt: skip
         index = end + 1
 
 
@@ -171,8 +185,9 @@ def _to_block(path: Path, raw: _RawFence) -> Block:
     except FenceError as exc:
         language = raw.info.strip().partition(" ")[0].lower()
         return Block(
-            path, raw.line, language, {}, raw.body, tab=raw.tab, error=str(exc), indent=raw.indent
-        )
+            path, raw.line, language, {}, raw.body, tab=raw.tab, error=str(exc),
+            indent=raw.indent, end=raw.end,
+        )  # fmt: skip
     django, error = raw.tab_range, raw.tab_error
     if "django" in options:
         try:
@@ -184,7 +199,9 @@ def _to_block(path: Path, raw: _RawFence) -> Block:
             f'django="{options.get("django")}" and the content tab "{raw.tab}" leave '
             "no Django line for this block"
         )
-    return Block(path, raw.line, language, options, raw.body, django, raw.tab, error, raw.indent)
+    return Block(
+        path, raw.line, language, options, raw.body, django, raw.tab, error, raw.indent, raw.end
+    )
 
 
 def _with_blocks_only_pytest_examples_found(
@@ -193,6 +210,8 @@ def _with_blocks_only_pytest_examples_found(
     """pytest-examples finds Python blocks on its own. Any it finds that we did not
     become failing blocks, so a block is never dropped silently. (It reads fewer fence
     forms than we do, tildes for one, so the reverse is expected.)"""
+    from pytest_examples import find_examples  # not needed by the site's hooks
+
     spans = [range(b.line, b.line + b.source.count("\n") + 2) for b in blocks]
     missed = [
         Block(shown, example.start_line, "python", {}, example.source,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .verdicts import FAILED, NOT_APPLICABLE, SKIPPED, BlockVerdict, Environment
@@ -19,11 +20,13 @@ def build_report(environment: Environment, verdicts: Iterable[BlockVerdict]) -> 
         "django": environment.django,
         "whitenoise": environment.whitenoise,
         "python": environment.python,
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "blocks": [
             {
                 "file": v.block.path.as_posix(),
                 "line": v.block.line,
                 "language": v.block.language,
+                "digest": v.block.digest,
                 "status": v.status,
                 "reason": v.reason,
                 "checks": list(v.checks),
