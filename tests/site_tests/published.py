@@ -86,8 +86,17 @@ def publish_copy(workdir: Path, lines: list[str], report_dir: Path) -> Published
     ):
         _run(argv, checkout, env)
     _run(
-        ["python", "tools/publish_versions.py", "--lines", *lines, "--reports", str(report_dir),
-         "--branch", BRANCH, "--push"],  # fmt: skip
+        [
+            "python",
+            "tools/publish_versions.py",
+            "--lines",
+            *lines,
+            "--reports",
+            str(report_dir),
+            "--branch",
+            BRANCH,
+            "--push",
+        ],  # fmt: skip
         checkout,
         env,
     )
