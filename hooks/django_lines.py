@@ -42,6 +42,9 @@ def on_config(config, **kwargs):
     reports = load_reports(report_dir) if report_dir.is_dir() else {}
     line = os.environ.get("DOCS_DJANGO_LINE") or _mike_line(os.environ.get("MIKE_DOCS_VERSION"))
     _expected = os.environ.get("DOCS_DJANGO_LINES", "").split() or list(reports)
+    if outside := [known for known in reports if known not in _expected]:
+        log.info(f"Ignoring reports for Django {', '.join(outside)}: not in the matrix")
+        reports = {known: report for known, report in reports.items() if known in _expected}
     _version = SiteVersion(line, reports)
     missing = [known for known in _expected if known not in reports]
     if missing:
@@ -59,12 +62,21 @@ def on_config(config, **kwargs):
 def on_page_markdown(markdown, page, config, **kwargs):
     docs = Path(config["docs_dir"]).resolve()
     file = (docs.relative_to(ROOT) if docs.is_relative_to(ROOT) else docs) / page.file.src_uri
-    rendered = render_page(markdown, file.as_posix(), page.file.src_uri, _version)
+    # Reports count lines from the top of the file; MkDocs has cut the front matter off.
+    source = page.file.content_string
+    skipped = source[: len(source) - len(markdown)].count("\n")
+    if not source.endswith(markdown):
+        log.warning(f"{file}: cannot line up the page with its file; badges would be wrong")
+        skipped = 0
+    rendered = render_page("\n" * skipped + markdown, file.as_posix(), page.file.src_uri, _version)
     for problem in rendered.problems:
         (log.warning if _version.line else log.info)(problem)
+    if rendered.notes:
+        log.info(f"{file}: {len(rendered.notes)} blocks have no result yet, so no badge")
+    markdown = rendered.markdown[skipped:]
     if page.file.src_uri == COMPATIBILITY_PAGE:
-        return rendered.markdown.replace(MATRIX_MARKER, compatibility_table())
-    return rendered.markdown
+        return markdown.replace(MATRIX_MARKER, compatibility_table())
+    return markdown
 
 
 def _mike_line(version: str | None) -> str | None:

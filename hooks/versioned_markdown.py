@@ -11,6 +11,7 @@ with no result gets no badge.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,10 @@ def render_page(markdown: str, file: str, src_uri: str, version: SiteVersion) ->
     blocks = parse_blocks(Path(file), markdown)
     for block in reversed(blocks):
         start, end = block.line - 1, min(block.end, len(lines))
-        lines[start:end] = _block_as_shown(block, lines[start:end], file, link, version, page)
+        shown = _block_as_shown(block, lines[start:end], file, link, version, page)
+        if page.hidden and page.hidden[-1] is block:
+            end = _end_of_annotations(block, lines, end)
+        lines[start:end] = shown
     if version.line is not None:
         lines = _tabs_for_line(lines, version.line)
         if page.hidden and not page.passing:
@@ -71,13 +75,29 @@ def _block_as_shown(
     if version.line is not None:
         if not _shown_in(block, results, version, page):
             page.hidden.append(block)
-            return [
-                indent + f"_An example for {block.django} is not shown for Django {version.line}._"
-            ]
+            note = f"_An example for {block.django} is not shown for Django {version.line}._"
+            return ["", indent + note, ""]
         entry = results.get(version.line)
         page.passing += bool(entry and entry["status"] == PASSED)
     badge = _badge(results, version.reports, link)
     return ["", indent + badge, "", *fence] if badge else fence
+
+
+def _end_of_annotations(block: Block, lines: list[str], end: int) -> int:
+    """Past the numbered list of code annotations that follows a block, if it has one."""
+    if not re.search(r"\(1\)!", block.source):
+        return end
+    index = end
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index == len(lines) or not re.match(rf"^ {{{block.indent}}}1\.\s", lines[index]):
+        return end
+    while index < len(lines) and (
+        not lines[index].strip()
+        or re.match(rf"^ {{{block.indent}}}(?:\d+\.\s| {{2,}})", lines[index])
+    ):
+        index += 1
+    return index
 
 
 def _shown_in(block: Block, results: dict, version: SiteVersion, page: RenderedPage) -> bool:
@@ -124,40 +144,55 @@ def _runs(passed: list[str], every: list[str]) -> str:
 @dataclass
 class _Tab:
     label: str
+    flag: str  # "!" starts a new group, "+" selects the tab
     indent: int
     start: int  # index of the === line
     end: int  # index past its body
 
 
 def _tabs_for_line(lines: list[str], line: str) -> list[str]:
-    """Put the tab for ``line`` first in each tab group; empty the tabs for other lines."""
-    groups = _tab_groups(lines)
-    for group in reversed(groups):
-        tabs = []
-        for tab in group:
-            try:
-                applies = range_from_tab_label(tab.label)
-            except RangeError:
-                applies = None  # the harness fails such a page; show the tab unchanged
-            body = [text for text in lines[tab.start + 1 : tab.end]]
-            if applies is not None and not applies.contains(parse_line(line)):
-                pad = " " * (tab.indent + 4)
-                body = ["", pad + f"_This tab is for {applies}. This version of the guide "
-                        f"is for Django {line}; pick another version in the header to see it._"]  # fmt: skip
-            while body and not body[-1].strip():
-                body.pop()
-            fits = applies is None or applies.contains(parse_line(line))
-            tabs.append((not fits, [lines[tab.start], *body, ""]))
-        ordered = [text for _, tab_lines in sorted(tabs, key=lambda t: t[0]) for text in tab_lines]
-        lines[group[0].start : group[-1].end] = ordered
+    """Put the tab for ``line`` first in each tab group; empty the tabs for other lines.
+
+    Nested groups are done first, deepest first, so each pass sees settled line numbers.
+    """
+    levels = sorted({tab.indent for group in _tab_groups(lines) for tab in group}, reverse=True)
+    for level in levels:
+        groups = [group for group in _tab_groups(lines) if group[0].indent == level]
+        for group in reversed(groups):
+            lines[group[0].start : group[-1].end] = _group_for_line(lines, group, line)
     return lines
+
+
+def _group_for_line(lines: list[str], group: list[_Tab], line: str) -> list[str]:
+    tabs = []
+    for tab in group:
+        try:
+            applies = range_from_tab_label(tab.label)
+        except RangeError:
+            applies = None  # the harness fails such a page; show the tab unchanged
+        fits = applies is None or applies.contains(parse_line(line))
+        body = lines[tab.start + 1 : tab.end]
+        if not fits:
+            pad = " " * (tab.indent + 4)
+            body = ["", pad + f"_This tab is for {applies}. This version of the guide is for "
+                    f"Django {line}; pick another version in the header to see it._"]  # fmt: skip
+        while body and not body[-1].strip():
+            body.pop()
+        tabs.append((not fits, tab, body))
+    tabs.sort(key=lambda item: item[0])
+    ordered = []
+    for position, (_, tab, body) in enumerate(tabs):
+        # The group's first tab keeps "!" if the group had it; "+" would open another line.
+        flag = group[0].flag if position == 0 and group[0].flag == "!" else ""
+        ordered += [f'{" " * tab.indent}==={flag} "{tab.label}"', *body, ""]
+    return ordered
 
 
 def _tab_groups(lines: list[str]) -> list[list[_Tab]]:
     inside_fence = set()
     for block in parse_blocks(Path("page.md"), "\n".join(lines)):
         inside_fence.update(range(block.line - 1, block.end))
-    tabs = []
+    groups: list[list[_Tab]] = []
     for index, text in enumerate(lines):
         match = None if index in inside_fence else TAB_LINE.match(text)
         if not match:
@@ -168,11 +203,14 @@ def _tab_groups(lines: list[str]) -> list[list[_Tab]]:
             not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
         ):
             end += 1
-        tabs.append(_Tab(match["label"], indent, index, end))
-    groups: list[list[_Tab]] = []
-    for tab in tabs:
-        if groups and groups[-1][-1].end == tab.start and groups[-1][-1].indent == tab.indent:
-            groups[-1].append(tab)
+        tab = _Tab(match["label"], match["flag"], indent, index, end)
+        joins = [
+            group
+            for group in groups
+            if group[-1].indent == indent and group[-1].end == index and tab.flag != "!"
+        ]
+        if joins:
+            joins[-1].append(tab)
         else:
             groups.append([tab])
     return groups

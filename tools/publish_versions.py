@@ -44,7 +44,7 @@ def publish(lines: list[str], report_dir: Path, branch: str, remote: str, push: 
     if not _git("config", "user.name"):
         env.setdefault("GIT_COMMITTER_NAME", "Docs publisher")
         env.setdefault("GIT_COMMITTER_EMAIL", "docs-publisher@localhost")
-    git_args = ["--branch", branch, "--remote", remote, *(["--push"] if push else [])]
+    git_args = ["--branch", branch, "--remote", remote]
     if push and _git("ls-remote", "--heads", remote, branch):
         # mike compares the branch with the remote's; fetch it so a deploy adds to it.
         subprocess.run(
@@ -61,6 +61,9 @@ def publish(lines: list[str], report_dir: Path, branch: str, remote: str, push: 
             env={**env, "DOCS_DJANGO_LINE": line},
         )
     subprocess.run(["mike", "set-default", *git_args, LATEST], check=True, env=env)
+    if push:
+        # One push once every version built: a failed build leaves the site as it was.
+        subprocess.run(["git", "push", "--quiet", remote, branch], check=True)
 
 
 def _git(*args: str) -> str:

@@ -35,7 +35,7 @@ OUTPUT_MODES = ("exact", "partial")
 RENDER_OPTIONS = {"linenums", "hl_lines"}
 
 _FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-TAB_LINE = re.compile(r'^(?P<indent> *)===[!+]?\s+"(?P<label>[^"]*)"\s*$')
+TAB_LINE = re.compile(r'^(?P<indent> *)===(?P<flag>[!+]?)\s+"(?P<label>[^"]*)"\s*$')
 _OPTION = re.compile(r'(?P<key>[A-Za-z_][\w-]*)="(?P<value>[^"]*)"')
 _PYTHON_LANGUAGES = {"py", "python", "python3"}
 
@@ -68,8 +68,11 @@ class Block:
 
     @property
     def digest(self) -> str:
-        """Names this block's text, so a report can be matched to the page it came from."""
-        return hashlib.sha256(self.source.encode()).hexdigest()[:16]
+        """Names what the harness ran: the text, the options and the Django range, so a
+        result is only reused while the block is exactly the same."""
+        options = " ".join(f"{key}={value!r}" for key, value in sorted(self.options.items()))
+        named = f"{self.language}\n{options}\n{self.django}\n{self.source}"
+        return hashlib.sha256(named.encode()).hexdigest()[:16]
 
     @property
     def is_python(self) -> bool:

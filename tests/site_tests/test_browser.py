@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.harness.fences import parse_blocks
 from tests.site_tests.published import EDIT_URI, ROOT
@@ -90,11 +91,12 @@ def test_the_copy_button_copies_exactly_the_blocks_text(page, site):
 @pytest.mark.parametrize("term", ["STORAGES", "runserver_nostatic"])
 def test_search_finds(page, site, term):
     page.goto(f"{site.url}latest/")
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").fill(term)
+    search = page.locator(".md-search__input")
+    search.click()
+    # Typed key by key, as a reader does: the search listens to key events.
+    search.press_sequentially(term, delay=20)
     results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15_000)
-    assert term in results.first.inner_text()
+    expect(results.first).to_contain_text(term, timeout=15_000)
 
 
 def test_pages_make_no_console_errors_and_no_requests_off_the_machine(page, site, published):

@@ -58,3 +58,57 @@ def test_publishing_refuses_without_a_report_for_every_line(published, tmp_path)
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert not branches.strip(), "a version was built although a report was missing"
+
+
+_CODE_BLOCK = re.compile(r'<div class="(?:language-\S+ )?highlight">')
+_BADGE_BEFORE = re.compile(
+    r'<p><a class="block-badge( block-badge--not-run)?" href="[^"]*"(?: title="([^"]*)")?>'
+    r"[^<]*</a></p>\s*(?:<div[^>]*>\s*)*$"
+)
+
+
+def test_every_code_block_of_every_version_has_a_badge_for_that_version(published):
+    pages = subprocess.run(
+        ["git", "--git-dir", str(published.remote), "ls-tree", "-r", "--name-only", "gh-pages"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    for line in published.lines:
+        html_pages = [p for p in pages if p.startswith(f"{line}/") and p.endswith("index.html")]
+        assert len(html_pages) > 20, f"{line}: only {len(html_pages)} pages"
+        blocks = 0
+        for path in html_pages:
+            html = published.remote_file(path).decode()
+            for match in _CODE_BLOCK.finditer(html):
+                blocks += 1
+                badge = _BADGE_BEFORE.search(html[max(0, match.start() - 2000) : match.start()])
+                assert badge, f"{path}: a code block without a badge at offset {match.start()}"
+                not_run, title = badge.groups()
+                assert not_run or re.search(rf"\b{re.escape(line)}\.\d+", title), (path, title)
+        assert blocks > 100, f"{line}: only {blocks} code blocks"
+
+
+def test_a_second_deploy_from_a_fresh_clone_builds_on_the_published_branch(published, tmp_path):
+    def published_head() -> str:
+        return subprocess.run(
+            ["git", "--git-dir", str(published.remote), "rev-parse", "gh-pages"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+
+    before = published_head()
+    clone = tmp_path / "clone"
+    for argv, cwd in (
+        (["git", "clone", "--quiet", str(published.checkout), str(clone)], tmp_path),
+        (["git", "remote", "set-url", "origin", str(published.remote)], clone),
+        (
+            [sys.executable, "tools/publish_versions.py", "--lines", *published.lines, "--push"],
+            clone,
+        ),
+    ):
+        result = subprocess.run(argv, cwd=cwd, env=published.env, capture_output=True, text=True)
+        assert result.returncode == 0, f"{argv}: {result.stdout}{result.stderr}"
+    after = published_head()
+    assert after != before
+    ancestry = ["git", "--git-dir", str(published.remote), "merge-base", "--is-ancestor"]
+    assert subprocess.run([*ancestry, before, after]).returncode == 0, "the branch was replaced"
+    versions = json.loads(published.remote_file("versions.json"))
+    assert [v["version"] for v in versions] == list(reversed(published.lines))

@@ -128,3 +128,64 @@ def test_a_page_with_nothing_for_the_line_says_so_under_its_title():
     markdown = _render("4.1", reports, page).markdown
     assert markdown.startswith('# Only 4.2\n\n!!! note "Nothing here for Django 4.1"\n')
     assert "The examples on this page are for Django 4.2." in markdown
+
+
+def _tab_labels(markdown: str) -> list[str]:
+    return [text.strip() for text in markdown.splitlines() if text.lstrip().startswith("===")]
+
+
+def test_nested_groups_and_new_group_markers_are_ordered_group_by_group():
+    page = """# Tabs
+
+=== "pip"
+
+    === "Django 3.2 to 4.1"
+
+        Old.
+
+    === "Django 4.2+"
+
+        New.
+
+=== "uv"
+
+    Same.
+
+===! "Django 3.2 to 4.1"
+
+    Old again.
+
+===+ "Django 4.2+"
+
+    New again.
+"""
+    markdown = _render("5.0", reports={}, page=page).markdown
+    assert _tab_labels(markdown) == [
+        '=== "pip"',
+        '=== "Django 4.2+"',
+        '=== "Django 3.2 to 4.1"',
+        '=== "uv"',
+        '===! "Django 4.2+"',
+        '=== "Django 3.2 to 4.1"',
+    ]
+    assert "New.\n" in markdown and "Old." not in markdown and "Old again." not in markdown
+
+
+def test_a_hidden_block_leaves_the_paragraphs_around_it_and_takes_its_annotations():
+    page = """# Page
+
+Run this:
+```python title="settings.py" django="4.2+"
+DEBUG = False  # (1)!
+```
+
+1.  Why.
+2.  And why not,
+    at length.
+
+Then that.
+"""
+    markdown = _render("4.1", reports={}, page=page).markdown
+    assert "Run this:\n\n_An example for Django 4.2+ is not shown for Django 4.1._\n\n" in markdown
+    assert "Why." not in markdown and "at length" not in markdown
+    assert markdown.rstrip().endswith("Then that.")

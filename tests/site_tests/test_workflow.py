@@ -49,6 +49,18 @@ def test_the_deploy_runs_on_main_only_after_every_line_and_check_passed():
     assert not any(step.get("continue-on-error") for job in jobs.values() for step in job["steps"])
 
 
+def test_the_reports_each_line_uploads_reach_the_checks_and_the_deploy():
+    jobs = _workflow()["jobs"]
+    uploads = [s for s in jobs["examples"]["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert [s["with"]["name"] for s in uploads] == ["report-${{ strategy.job-index }}"]
+    assert uploads[0]["with"]["path"] == "build/examples-report/"
+    for name in ("checks", "deploy"):
+        downloads = [s for s in jobs[name]["steps"] if "download-artifact" in s.get("uses", "")]
+        assert [s["with"] for s in downloads] == [
+            {"pattern": "report-*", "merge-multiple": True, "path": "build/examples-report/"}
+        ], name
+
+
 def test_the_workflow_names_only_sessions_the_noxfile_has():
     known = _sessions_in_noxfile()
     for job in _workflow()["jobs"].values():
