@@ -96,19 +96,21 @@ def test_a_second_deploy_from_a_fresh_clone_builds_on_the_published_branch(publi
 
     before = published_head()
     clone = tmp_path / "clone"
-    for argv, cwd in (
-        (["git", "clone", "--quiet", str(published.checkout), str(clone)], tmp_path),
-        (["git", "remote", "set-url", "origin", str(published.remote)], clone),
-        (
-            [sys.executable, "tools/publish_versions.py", "--lines", *published.lines, "--push"],
-            clone,
-        ),
+    subprocess.run(["git", "clone", "--quiet", str(published.checkout), str(clone)], check=True)
+    page = clone / "docs" / "compatibility.md"
+    page.write_text(page.read_text() + "\nPublished twice.\n")
+    for argv in (
+        ["git", "commit", "--quiet", "--all", "-m", "A second change"],
+        ["git", "remote", "set-url", "origin", str(published.remote)],
+        [sys.executable, "tools/publish_versions.py", "--lines", *published.lines, "--push"],
     ):
-        result = subprocess.run(argv, cwd=cwd, env=published.env, capture_output=True, text=True)
+        result = subprocess.run(argv, cwd=clone, env=published.env, capture_output=True, text=True)
         assert result.returncode == 0, f"{argv}: {result.stdout}{result.stderr}"
     after = published_head()
-    assert after != before
     ancestry = ["git", "--git-dir", str(published.remote), "merge-base", "--is-ancestor"]
+    assert after != before
     assert subprocess.run([*ancestry, before, after]).returncode == 0, "the branch was replaced"
     versions = json.loads(published.remote_file("versions.json"))
     assert [v["version"] for v in versions] == list(reversed(published.lines))
+    for line in (published.lines[0], "latest"):
+        assert b"Published twice." in published.remote_file(f"{line}/compatibility/index.html")
