@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tests.harness.versions import Line
 
@@ -44,6 +44,8 @@ class Diagnosis:
     code: str
     reason: str
     fix: str
+    #: what the mistake is in: a setting's name, "urlpatterns" or "install"
+    about: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,21 @@ class PageSettings:
     names: frozenset[str] = field(default_factory=frozenset)
 
 
+#: What each mistake is in, where the rule does not say itself.
+_ABOUT = {
+    "storage-without-middleware": "MIDDLEWARE",
+    "middleware-missing": "MIDDLEWARE",
+    "middleware-above-security": "MIDDLEWARE",
+    "middleware-too-low": "MIDDLEWARE",
+    "nostatic-below-staticfiles": "INSTALLED_APPS",
+    "removed-api": "STORAGES",
+    "storage-rejected": "STATICFILES_STORAGE",
+    "storages-without-default": "STORAGES",
+    "static-helper": "urlpatterns",
+    "whitenoise-not-installed": "install",
+}
+
+
 def diagnose(page: PageSettings) -> list[Diagnosis]:
     found: list[Diagnosis] = []
     for rule in (
@@ -73,7 +90,7 @@ def diagnose(page: PageSettings) -> list[Diagnosis]:
         _static_helpers,
         _install_steps,
     ):
-        found += rule(page)
+        found += [d if d.about else replace(d, about=_ABOUT[d.code]) for d in rule(page)]
     return found
 
 
@@ -152,6 +169,7 @@ def _storages(page: PageSettings) -> Iterable[Diagnosis]:
             f"STATICFILES_STORAGE is a {type(values['STATICFILES_STORAGE']).__name__}; "
             "Django needs one dotted path as a string.",
             'Write it as a string: "whitenoise.storage.CompressedManifestStaticFilesStorage".',
+            "STATICFILES_STORAGE",
         )
     if line >= (5, 1) and has_old:
         yield Diagnosis(
@@ -159,6 +177,7 @@ def _storages(page: PageSettings) -> Iterable[Diagnosis]:
             "Django 5.1 and later ignore STATICFILES_STORAGE without a word: files keep "
             "their plain names and no compressed copies are made.",
             'Set STORAGES["staticfiles"]["BACKEND"] instead, and delete STATICFILES_STORAGE.',
+            "STATICFILES_STORAGE",
         )
     if (4, 2) <= line < (5, 1) and has_old and has_new:
         yield Diagnosis(
@@ -173,6 +192,7 @@ def _storages(page: PageSettings) -> Iterable[Diagnosis]:
             "Django before 4.2 does not know STORAGES and ignores it: files keep their plain "
             "names and no compressed copies are made.",
             "On this Django, set STATICFILES_STORAGE to the backend's dotted path.",
+            "STORAGES",
         )
     storages = values.get("STORAGES")
     if line >= (4, 2) and isinstance(storages, dict) and "default" not in storages:
@@ -194,6 +214,7 @@ def _storages(page: PageSettings) -> Iterable[Diagnosis]:
             f'STORAGES["staticfiles"]["BACKEND"] is a {type(backend["BACKEND"]).__name__}; '
             "Django needs one dotted path as a string.",
             "Write the backend as a string.",
+            "STORAGES",
         )
 
 
@@ -210,6 +231,7 @@ def _pasted_whole(page: PageSettings) -> Iterable[Diagnosis]:
                 f"{', '.join(dropped)}, which Django's own parts rely on.",
                 "Keep the entries you already have: add only the new ones, or show "
                 "the rest as `# ...`.",
+                name,
             )
 
 

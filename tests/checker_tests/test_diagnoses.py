@@ -115,3 +115,13 @@ def test_static_url_helpers_relied_on_for_production():
 def test_install_steps_that_never_install_whitenoise():
     assert _codes(installed=("django", "gunicorn")) == ["whitenoise-not-installed"]
     assert _codes(installed=None) == []
+
+
+def test_each_diagnosis_names_what_it_is_in():
+    values = {**GOOD, "STATICFILES_STORAGE": ["x"], "MIDDLEWARE": [SECURITY, WHITENOISE]}
+    page = PageSettings((6, 1), values, replaced_whole=frozenset({"MIDDLEWARE"}))
+    assert [(d.code, d.about) for d in diagnose(page)] == [
+        ("wrong-type", "STATICFILES_STORAGE"),
+        ("storage-ignored", "STATICFILES_STORAGE"),
+        ("pasted-whole", "MIDDLEWARE"),
+    ]
