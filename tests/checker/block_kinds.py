@@ -62,6 +62,8 @@ def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
     except SyntaxError as exc:
         if not stated:
             return ReadBlock(block, OTHER)
+        if _looks_like_commands(source):
+            return ReadBlock(block, NOT_PYTHON, "marked python, but it holds shell commands")
         return ReadBlock(
             block, NOT_PYTHON,
             f"marked python, but it is not Python: {exc.msg} on its line {exc.lineno}",

@@ -52,7 +52,7 @@ def test_a_fence_left_open_runs_to_the_end_and_says_so():
 def test_reasons_are_in_a_readers_words():
     reasons = {r.block.line: r.reason for r in _read() if r.reason}
     assert reasons[29] == "a {note} directive: prose, not code"
-    assert reasons[46].startswith("marked python, but it is not Python: invalid syntax")
+    assert reasons[46] == "marked python, but it holds shell commands"
     assert reasons[50] == "a nginx block: nothing Django runs"
 
 
