@@ -104,7 +104,47 @@ def test_examples(session: nox.Session, line: Line) -> None:
 )
 def test_harness(session: nox.Session, line: Line) -> None:
     """Prove the harness fails on broken pages and passes on fixed ones."""
-    _pytest(session, line, "tests/harness_tests")
+    _pytest(session, line, "tests/harness_tests", "tests/checker_tests")
+
+
+@nox.session(name="check-line", default=False)
+@nox.parametrize(
+    "python,line",
+    [(line.python, line) for line in MATRIX],
+    ids=[line.django for line in MATRIX],
+)
+def check_line(session: nox.Session, line: Line) -> None:
+    """check-docs on one Django line (check-docs runs this per line)."""
+    _install_line(session, line)
+    session.run("python", "-m", "tests.checker", *session.posargs)
+
+
+@nox.session(name="check-docs", python=False, default=False)
+def check_docs(session: nox.Session) -> None:
+    """Check anyone's Markdown: -- PATH... [--django 5.2 ...] (default: every line)."""
+    paths, lines, wanted = [], [], None
+    for arg in session.posargs:
+        if arg == "--django":
+            wanted = lines
+        elif wanted is not None and arg[:1].isdigit():
+            wanted.append(arg)
+        else:
+            paths.append(arg)
+            wanted = None
+    known = {line.django for line in MATRIX}
+    if unknown := [line for line in lines if line not in known]:
+        session.error(f"no Django line {', '.join(unknown)} in the matrix ({', '.join(known)})")
+    if not paths:
+        session.error("name a Markdown file or folder: nox -s check-docs -- PATH")
+    failed = []
+    for line in lines or [line.django for line in MATRIX]:
+        report = ROOT / "build" / "check-docs" / f"django-{line}.json"
+        argv = [sys.executable, "-m", "nox", "-s", f"check-line({line})", "--"]
+        argv += [*paths, "--report", str(report)]
+        if subprocess.run(argv, cwd=ROOT).returncode != 0:
+            failed.append(line)
+    if failed:
+        session.error(f"broken blocks on Django {', '.join(failed)}")
 
 
 @nox.session(python=DOCS_PYTHON)

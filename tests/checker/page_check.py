@@ -129,9 +129,15 @@ def _settle_settings(project, line: Line, read, verdicts, setter, whole, names, 
     error = None if check.ok else (last_exception(check.output) or check.tail(3))
     for diagnosis in found:
         item = setter.get(diagnosis.about) or (settings_blocks[-1] if settings_blocks else None)
-        if item is None or item.block.line in verdicts:
+        if item is None:
             continue
-        verdicts[item.block.line] = Verdict(item.block, BROKEN, diagnosis.reason, diagnosis.fix)
+        earlier = verdicts.get(item.block.line)
+        if earlier is not None and earlier.status != BROKEN:
+            continue  # a block that could not be merged says so instead
+        reason, fix = diagnosis.reason, diagnosis.fix
+        if earlier is not None:  # one block, several mistakes: all of them, in order
+            reason, fix = f"{earlier.reason} Also: {reason}", f"{earlier.fix} Then: {fix}"
+        verdicts[item.block.line] = Verdict(item.block, BROKEN, reason, fix)
     for item in read:
         if item.block.line in verdicts:
             continue
