@@ -41,6 +41,8 @@ class Verdict:
     status: str
     reason: str = ""
     fix: str = ""
+    #: the diagnoses' codes, e.g. ("middleware-too-low",)
+    codes: tuple[str, ...] = ()
 
 
 def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> list[Verdict]:
@@ -108,7 +110,7 @@ def _apply(
         whole.update(t.id for t in assigned if isinstance(t, ast.Name) and shown_whole)
     for setting in touched:
         setter[setting] = item
-    names |= _dotted_names(tree)
+    names |= _dotted_names(tree) | {name.lower() for name in touched}
     return ""
 
 
@@ -127,6 +129,8 @@ def _settle_settings(project, line: Line, read, verdicts, setter, whole, names, 
     found = diagnose(page)
     check = project.manage(("check",))
     error = None if check.ok else (last_exception(check.output) or check.tail(3))
+    if error and any(error.partition(": ")[2] in d.reason for d in found):
+        error = None  # a diagnosis already names this error, on the block to change
     for diagnosis in found:
         item = setter.get(diagnosis.about) or (settings_blocks[-1] if settings_blocks else None)
         if item is None:
@@ -134,10 +138,11 @@ def _settle_settings(project, line: Line, read, verdicts, setter, whole, names, 
         earlier = verdicts.get(item.block.line)
         if earlier is not None and earlier.status != BROKEN:
             continue  # a block that could not be merged says so instead
-        reason, fix = diagnosis.reason, diagnosis.fix
+        reason, fix, codes = diagnosis.reason, diagnosis.fix, (diagnosis.code,)
         if earlier is not None:  # one block, several mistakes: all of them, in order
             reason, fix = f"{earlier.reason} Also: {reason}", f"{earlier.fix} Then: {fix}"
-        verdicts[item.block.line] = Verdict(item.block, BROKEN, reason, fix)
+            codes = (*earlier.codes, *codes)
+        verdicts[item.block.line] = Verdict(item.block, BROKEN, reason, fix, codes)
     for item in read:
         if item.block.line in verdicts:
             continue

@@ -22,7 +22,8 @@ def factory(tmp_path_factory):
 
 def _verdicts(factory, name):
     path = FIXTURES / name
-    return {v.block.line: v for v in check_page(path, path.read_text(), factory, name[:-3])}
+    page = name[:-3].replace("/", "-")
+    return {v.block.line: v for v in check_page(path, path.read_text(), factory, page)}
 
 
 @pytest.mark.skipif(LINE < (4, 2), reason="the page targets Django 4.2+")
@@ -45,3 +46,45 @@ def test_real_world_shapes_get_a_verdict_each_without_crashing(factory):
     assert verdicts[46].status == NOT_CHECKABLE
     assert verdicts[35].status == WORKS  # indented block using BASE_DIR from startproject
     assert verdicts[56].status == WORKS  # the unclosed fence at the end
+
+
+def _storage_codes(line, *first):
+    """What the old setting alone gets on each line, after the page's own mistakes."""
+    return (*first, "storage-ignored") if line >= (5, 1) else first
+
+
+#: fixture -> {block line: diagnosis codes}, for the installed line. A block not named
+#: works.
+MISTAKES = {
+    "middleware-missing.md": lambda line: {3: ("middleware-missing",)},
+    "middleware-above-security.md": lambda line: {3: ("middleware-above-security",)},
+    "nostatic-below-staticfiles.md": lambda line: {3: ("nostatic-below-staticfiles",)},
+    "removed-api.md": lambda line: {3: _storage_codes(line, "removed-api")},
+    "staticfiles-storage.md": lambda line: {3: c} if (c := _storage_codes(line)) else {},
+    "both-storage-settings.md": lambda line: (
+        {3: ("storage-rejected",)} if (4, 2) <= line < (5, 1)
+        else {3: ("storage-ignored",)} if line >= (5, 1) else {}
+    ),
+    "storages-without-default.md": lambda line: (
+        {3: ("storages-without-default",)} if line >= (4, 2) else {3: ("storage-ignored",)}
+    ),
+    "wrong-type.md": lambda line: {3: _storage_codes(line, "wrong-type")},
+    "pasted-whole.md": lambda line: {3: ("pasted-whole",)},
+    "storage-without-middleware.md": lambda line: (
+        {3: ("storage-without-middleware",)} if line >= (4, 2)
+        else {3: ("storage-without-middleware", "storage-ignored")}
+    ),
+    "static-helper.md": lambda line: {11: ("static-helper",)},
+    "whitenoise-not-installed.md": lambda line: {3: ("whitenoise-not-installed",)},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fixture", sorted(MISTAKES))
+def test_each_mistake_is_diagnosed_on_its_block_with_a_reason_and_a_fix(factory, fixture):
+    verdicts = _verdicts(factory, f"mistakes/{fixture}")
+    expected = MISTAKES[fixture](LINE)
+    got = {line: v.codes for line, v in verdicts.items() if v.status == BROKEN}
+    assert got == expected, {line: v.reason for line, v in verdicts.items()}
+    for line in expected:
+        assert verdicts[line].reason and verdicts[line].fix
+    assert all(v.status == WORKS for line, v in verdicts.items() if line not in expected)
