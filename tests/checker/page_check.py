@@ -171,6 +171,7 @@ def _undefined_names(tree: ast.Module, settings: str) -> set[str]:
 
 
 def _define_env_helpers(project: Project, helpers: list[str]) -> None:
+    """Define ``env()``/``config()`` after the settings' imports, as environment lookups."""
     settings = project.settings_path.read_text()
     defs = "".join(
         f"\n\ndef {helper}(name, default=None, *args, **kwargs):\n"
@@ -178,9 +179,17 @@ def _define_env_helpers(project: Project, helpers: list[str]) -> None:
         for helper in helpers
         if f"def {helper}(" not in settings
     )
-    if defs:
-        first = settings.index("\n\n") if "\n\n" in settings else len(settings)
-        project.settings_path.write_text("import os\n" + settings[:first] + defs + settings[first:])
+    if not defs:
+        return
+    after = 0  # the last line of the docstring and imports the file starts with
+    for node in ast.parse(settings).body:
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if not (docstring or isinstance(node, (ast.Import, ast.ImportFrom))):
+            break
+        after = node.end_lineno
+    lines = settings.splitlines(keepends=True)
+    text = "".join(lines[:after]) + "\nimport os" + defs + "".join(lines[after:])
+    project.settings_path.write_text(text)
 
 
 def _dotted_names(tree: ast.Module | None) -> set[str]:

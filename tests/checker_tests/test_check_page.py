@@ -48,6 +48,14 @@ def test_real_world_shapes_get_a_verdict_each_without_crashing(factory):
     assert verdicts[56].status == WORKS  # the unclosed fence at the end
 
 
+def test_placeholders_and_undefined_names_are_read_as_a_reader_reads_them(factory):
+    verdicts = _verdicts(factory, "placeholders.md")
+    assert {line: (v.status, v.reason) for line, v in verdicts.items()} == {
+        3: (WORKS, ""),
+        19: (WORKS, ""),
+    }
+
+
 def _storage_codes(line, *first):
     """What the old setting alone gets on each line, after the page's own mistakes."""
     return (*first, "storage-ignored") if line >= (5, 1) else first

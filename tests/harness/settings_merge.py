@@ -25,9 +25,15 @@ from dataclasses import dataclass
 
 DefaultSource = Callable[[str], "str | None"]
 
-#: A comment alone on its line inside brackets, with "..." or "…" in it, stands for
-#: the entries already there: "# ...", "# ... other middleware", "# other apps …".
-_PLACEHOLDER_COMMENT = re.compile(r"#.*(\.\.\.|…)")
+#: A comment alone on its line inside brackets stands for the entries already there
+#: when it has "..." or "…" in it ("# ...", "# other apps …"), or reads as a pointer to
+#: them: "# other values follow", "# your other middleware", "# rest of the apps", "# etc."
+_PLACEHOLDER_COMMENT = re.compile(
+    r"#.*(\.\.\.|…)"
+    r"|#\s*(?:(?:and|your|the|all|any)\s+)*(?:other|rest|remaining|existing|more)\b"
+    r"|#\s*(?:etc\b|and so on)",
+    re.I,
+)
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 

@@ -76,6 +76,36 @@ INSTALLED_APPS = [
     ]
 
 
+@pytest.mark.parametrize(
+    "comment",
+    ["# other values follow", "# your other middleware", "# Rest of the middleware", "# etc."],
+)
+def test_comments_that_point_at_the_other_entries_are_placeholders(comment):
+    merged = settings_after(f"""
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    {comment}
+]
+""")["MIDDLEWARE"]
+    assert merged[:2] == [
+        "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    ]
+    assert len(merged) == 4
+
+
+def test_a_comment_that_does_not_point_at_other_entries_stays_a_comment():
+    merged = settings_after("""
+MIDDLEWARE = [
+    # WhiteNoise goes directly below SecurityMiddleware
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+]
+""")["MIDDLEWARE"]
+    assert len(merged) == 2
+
+
 def test_a_run_after_a_placeholder_with_nothing_known_goes_last():
     merged = settings_after('MIDDLEWARE = [\n    # ...\n    "a.B",\n]\n')["MIDDLEWARE"]
     assert merged[-1] == "a.B" and len(merged) == 4
