@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 import sys
 import tempfile
+from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 
 import django
 
 from tests.harness.project import ProjectFactory
 
-from .page_check import BROKEN, check_page
+from .page_check import BROKEN, NOT_CHECKABLE, WORKS, check_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,15 +60,31 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if broken else 0
 
 
+#: The checker's verdicts in the harness report's words (see CONTRIBUTING.md).
+REPORT_STATUS = {WORKS: "passed", BROKEN: "failed", NOT_CHECKABLE: "skipped"}
+
+
 def _report(results) -> dict:
+    """The harness's report format; ``fix`` is added for broken blocks."""
     return {
         "django": django.get_version(),
+        "whitenoise": _version("whitenoise"),
+        "python": platform.python_version(),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "blocks": [
-            {"file": v.block.path.as_posix(), "line": v.block.line, "language": v.block.language,
-             "status": v.status, "reason": v.reason, "fix": v.fix}
+            {"file": v.block.path.as_posix(), "line": v.block.line,
+             "language": v.block.language, "status": REPORT_STATUS[v.status],
+             "reason": v.reason, "fix": v.fix, "checks": list(v.codes)}
             for v in results
         ],
     }  # fmt: skip
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 if __name__ == "__main__":
