@@ -89,11 +89,8 @@ def _apply(
     unknown = sorted(missing - {"os", "Path", *ENV_HELPERS})
     if unknown:
         return f"uses {', '.join(unknown)}, which the page never defines"
-    prelude = "".join(
-        text
-        for needed, text in (("os", "import os\n"), ("Path", "from pathlib import Path\n"))
-        if needed in missing or any(h in missing for h in ENV_HELPERS) and needed == "os"
-    )
+    imports = (("os", "import os\n"), ("Path", "from pathlib import Path\n"))
+    prelude = "".join(text for needed, text in imports if needed in missing)
     helpers = [helper for helper in ENV_HELPERS if helper in missing]
     if helpers:
         _define_env_helpers(project, helpers)
@@ -104,8 +101,9 @@ def _apply(
     marked = mark_placeholders(source)
     for statement in ast.parse(marked).body:
         assigned = statement.targets if isinstance(statement, ast.Assign) else []
-        shown_whole = "..." not in ast.get_source_segment(marked, statement) and "Ellipsis" not in (
-            ast.dump(statement)
+        shown_whole = not any(
+            isinstance(node, ast.Constant) and node.value is Ellipsis
+            for node in ast.walk(statement)
         )
         whole.update(t.id for t in assigned if isinstance(t, ast.Name) and shown_whole)
     for setting in touched:
