@@ -27,8 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from hooks.site_reports import FAILED, NOT_APPLICABLE, PASSED, SKIPPED, line_key, load_reports  # noqa: E402
+from hooks.site_reports import load_reports  # noqa: E402
 from hooks.versioned_markdown import COMPATIBILITY_PAGE, SiteVersion, render_page  # noqa: E402
+from tests.harness.verdicts import FAILED, NOT_APPLICABLE, PASSED, SKIPPED  # noqa: E402
+from tests.harness.versions import parse_line  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.django_lines")
 MATRIX_MARKER = "<!-- compatibility-matrix -->"
@@ -89,7 +91,7 @@ def compatibility_table() -> str:
         "| Not for this line | Failed | Run (UTC) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for line in sorted(set(_expected) | set(_version.reports), key=line_key):
+    for line in sorted(set(_expected) | set(_version.reports), key=parse_line):
         report = _version.reports.get(line)
         if report is None:
             rows.append(f"| {line} | no report | | | | | | | |")

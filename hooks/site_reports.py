@@ -11,12 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PASSED, FAILED, SKIPPED, NOT_APPLICABLE = "passed", "failed", "skipped", "not-applicable"
-
-
-def line_key(line: str) -> tuple[int, ...]:
-    """``"4.10"`` sorts after ``"4.2"``."""
-    return tuple(int(part) for part in line.split("."))
+from tests.harness.verdicts import FAILED
+from tests.harness.versions import parse_line
 
 
 @dataclass(frozen=True)
@@ -75,4 +71,4 @@ def load_reports(report_dir: Path) -> dict[str, LineReport]:
             path=path,
             blocks=blocks,
         )
-    return dict(sorted(reports.items(), key=lambda item: line_key(item[0])))
+    return dict(sorted(reports.items(), key=lambda item: parse_line(item[0])))

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hooks.site_reports import FAILED, PASSED, SKIPPED, LineReport
+from hooks.site_reports import LineReport
 from tests.harness.fences import TAB_LINE, Block, parse_blocks
+from tests.harness.verdicts import FAILED, PASSED, SKIPPED
 from tests.harness.versions import RangeError, parse_line, range_from_tab_label
 
 COMPATIBILITY_PAGE = "compatibility.md"

@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hooks.site_reports import FAILED, LineReport, load_reports  # noqa: E402
+from hooks.site_reports import LineReport, load_reports  # noqa: E402
+from tests.harness.verdicts import FAILED  # noqa: E402
 
 LATEST = "latest"
 
