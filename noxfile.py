@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +40,8 @@ MATRIX = (
 )
 #: The oldest and newest lines: where the harness's own tests run.
 EDGE_LINES = (MATRIX[0], MATRIX[-1])
+#: The line the bench times and the wheel test installs.
+BENCH_LINE = next(line for line in MATRIX if line.django == "5.2")
 #: Sessions that need no particular Django line run on the interpreter running nox.
 DOCS_PYTHON = None
 #: The local branch docs-versions builds into; gh-pages is left to docs-deploy.
@@ -45,7 +49,9 @@ PREVIEW_BRANCH = "docs-preview"
 
 nox.options.default_venv_backend = "uv"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["test-examples", "test-harness", "lint", "docs-build", "test-site"]
+nox.options.sessions = [
+    "test-examples", "test-harness", "test-wheel", "lint", "typecheck", "docs-build", "test-site",
+]  # fmt: skip
 #: What the site's hook and the publisher are told to expect a report for.
 SITE_ENV = {"DOCS_DJANGO_LINES": " ".join(line.django for line in MATRIX)}
 
@@ -71,7 +77,10 @@ os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
 
 def _install_line(session: nox.Session, line: Line) -> None:
-    session.install("--group", "test", f"django~={line.django}.0", line.whitenoise)
+    """This project (editable, with what running pages needs) on the line's Django."""
+    session.install(
+        "-e", ".[pages]", "--group", "test", f"django~={line.django}.0", line.whitenoise
+    )
 
 
 def _pytest(session: nox.Session, line: Line, *args: str) -> None:
@@ -87,13 +96,7 @@ def _pytest(session: nox.Session, line: Line, *args: str) -> None:
 )
 def test_examples(session: nox.Session, line: Line) -> None:
     """Run every block in docs/ on one Django line (-- --docs-dir DIR for another folder)."""
-    _pytest(
-        session,
-        line,
-        "tests/test_docs.py",
-        "tests/test_docs_lint.py",
-        "tests/test_finished_project.py",
-    )
+    _pytest(session, line, "tests/docs")
 
 
 @nox.session(name="test-harness")
@@ -104,7 +107,7 @@ def test_examples(session: nox.Session, line: Line) -> None:
 )
 def test_harness(session: nox.Session, line: Line) -> None:
     """Prove the harness fails on broken pages and passes on fixed ones."""
-    _pytest(session, line, "tests/harness_tests", "tests/checker_tests")
+    _pytest(session, line, "tests/harness", "tests/check_docs", "tests/core")
 
 
 @nox.session(name="check-line", default=False)
@@ -116,7 +119,7 @@ def test_harness(session: nox.Session, line: Line) -> None:
 def check_line(session: nox.Session, line: Line) -> None:
     """check-docs on one Django line (check-docs runs this per line)."""
     _install_line(session, line)
-    session.run("python", "-m", "tests.checker", *session.posargs)
+    session.run("check-docs", *session.posargs)
 
 
 @nox.session(name="check-docs", python=False, default=False)
@@ -155,10 +158,47 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
+@nox.session(python=DOCS_PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy on the package (configured in pyproject.toml)."""
+    session.install("-e", ".", "--group", "typecheck")
+    session.run("mypy")
+
+
+#: The wheel test: a page with a mistake the rulebook names, and the code it must report.
+WHEEL_PAGE, WHEEL_CODE = ROOT / "tests/check_docs/fixtures/mistakes/middleware-appended.md", "WN104"
+
+
+@nox.session(name="test-wheel", python=BENCH_LINE.python)
+def test_wheel(session: nox.Session) -> None:
+    """Build the wheel, install it with Django in a new venv outside the checkout, and run
+    check-docs there on a page with a known mistake: it must name the rule's code."""
+    session.install("uv")
+    with tempfile.TemporaryDirectory(prefix="check-docs-wheel-") as tmp:
+        work = Path(tmp)
+        session.run("uv", "build", "--wheel", "--out-dir", str(work / "dist"), str(ROOT))
+        wheel = next((work / "dist").glob("*.whl"))
+        venv = work / "venv"
+        session.run("uv", "venv", "--quiet", "--python", BENCH_LINE.python, str(venv))
+        python = venv / "bin" / "python"
+        session.run("uv", "pip", "install", "--quiet", "--python", str(python), str(wheel),
+                    f"django~={BENCH_LINE.django}.0")  # fmt: skip
+        page = work / "page.md"
+        shutil.copy(WHEEL_PAGE, page)
+        session.chdir(work)
+        printed = session.run(
+            str(venv / "bin" / "check-docs"), "page.md", success_codes=[1], silent=True
+        )
+        session.chdir(ROOT)
+        print(printed)
+        if WHEEL_CODE not in (printed or ""):
+            session.error(f"check-docs from the wheel did not report {WHEEL_CODE}")
+
+
 @nox.session(name="docs-build", python=DOCS_PYTHON)
 def docs_build(session: nox.Session) -> None:
     """Build the site with mkdocs build --strict."""
-    session.install("--group", "docs")
+    session.install("-e", ".", "--group", "docs")
     session.run(
         "mkdocs", "build", "--strict", "--site-dir", "build/site", *session.posargs, env=SITE_ENV
     )
@@ -167,7 +207,7 @@ def docs_build(session: nox.Session) -> None:
 @nox.session(python=DOCS_PYTHON, default=False)
 def serve(session: nox.Session) -> None:
     """Serve the docs on 127.0.0.1:8000 with live reload (mkdocs serve)."""
-    session.install("--group", "docs")
+    session.install("-e", ".", "--group", "docs")
     session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs, env=SITE_ENV)
 
 
@@ -179,7 +219,7 @@ def _publish(session: nox.Session, *args: str) -> None:
 @nox.session(name="docs-versions", python=DOCS_PYTHON, default=False)
 def docs_versions(session: nox.Session) -> None:
     """Build one version per Django line into the local docs-preview branch; mike serve it."""
-    session.install("--group", "docs")
+    session.install("-e", ".", "--group", "docs")
     _publish(session, "--branch", PREVIEW_BRANCH)
     session.run("mike", "serve", "--branch", PREVIEW_BRANCH, "--dev-addr", "127.0.0.1:8000")
 
@@ -187,18 +227,16 @@ def docs_versions(session: nox.Session) -> None:
 @nox.session(name="docs-deploy", python=DOCS_PYTHON, default=False)
 def docs_deploy(session: nox.Session) -> None:
     """Publish every version to gh-pages and push it (-- --remote NAME for another remote)."""
-    session.install("--group", "docs")
+    session.install("-e", ".", "--group", "docs")
     _publish(session, "--branch", "gh-pages", "--push", *session.posargs)
 
 
 @nox.session(name="test-site", python=DOCS_PYTHON)
 def test_site(session: nox.Session) -> None:
     """Publish every version to a local bare remote, then test it in Chromium."""
-    session.install("--group", "site-tests")
-    # --confcutdir: tests/conftest.py wires the harness, which needs Django; these do not.
+    session.install("-e", ".", "--group", "site-tests")
     session.run(
-        "python", "-m", "pytest", "--confcutdir", "tests/site_tests", "tests/site_tests",
-        *session.posargs, env=SITE_ENV,
+        "python", "-m", "pytest", "tests/site", *session.posargs, env=SITE_ENV,
     )  # fmt: skip
 
 
@@ -233,9 +271,6 @@ def matrix(session: nox.Session) -> None:
         session.error(f"failed on Django {', '.join(failed)}")
 
 
-BENCH_LINE = next(line for line in MATRIX if line.django == "5.2")
-
-
 @nox.session(python=BENCH_LINE.python, default=False)
 def bench(session: nox.Session) -> None:
     """Time one line and the whole matrix, warm, beside the floor for one line."""
@@ -247,7 +282,7 @@ def bench(session: nox.Session) -> None:
     ):
         session.log("Creating the matrix's environments first (not timed).")
         session.run(sys.executable, "-m", "nox", "-s", "test-examples", external=True)
-    session.run("python", "tests/bench_floor.py")
+    session.run("python", "tools/bench_floor.py")
     timings = []
     for label, target in (
         (f"one line ({BENCH_LINE.django})", f"test-examples({BENCH_LINE.django})"),

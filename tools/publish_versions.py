@@ -16,11 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from docs_harness.report import LineReport, load_reports
+from docs_harness.verdicts import Status
 
-from hooks.site_reports import LineReport, load_reports  # noqa: E402
-from tests.harness.verdicts import FAILED  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 LATEST = "latest"
 
@@ -31,7 +30,7 @@ def report_problems(reports: dict[str, LineReport], lines: list[str]) -> list[st
         report = reports.get(line)
         if report is None:
             problems.append(f'Django {line}: no report; run nox -s "test-examples({line})"')
-        elif failed := report.count(FAILED):
+        elif failed := report.count(Status.FAILED):
             problems.append(f"Django {line}: {failed} blocks failed in {report.path}")
     return problems
 

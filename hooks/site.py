@@ -1,0 +1,20 @@
+"""MkDocs hook: each page for one Django line, badged from the harness reports, then
+with the harness-only fence options hidden. The work is in ``docs_harness.site``."""
+
+from docs_harness.site.build import SiteBuild
+from docs_harness.site.fence_options import hide_harness_options
+
+_build = SiteBuild()
+
+
+def on_config(config, **kwargs):
+    _build.configure(config)
+    return config
+
+
+def on_page_markdown(markdown, page, config, **kwargs):
+    # Order matters: versioning reads the fence options that are then hidden.
+    markdown = _build.page_markdown(
+        markdown, page.file.src_uri, page.file.content_string, config["docs_dir"]
+    )
+    return hide_harness_options(markdown)

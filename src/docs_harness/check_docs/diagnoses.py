@@ -1,0 +1,169 @@
+"""Mistakes in the settings a page leads to, as the rulebook words them.
+
+The settings as Django would see them on one release line (plain values: lists,
+dicts, strings) go through the rulebook's own detectors; what only a page shows (the
+blocks' own text, its URLconf, its install commands) is read here. Nothing runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..rules import (
+    SECURITY_MIDDLEWARE,
+    STATICFILES_APP,
+    WHITENOISE_MIDDLEWARE,
+    Finding,
+    StaticSetup,
+    find_mistakes,
+    found,
+)
+from ..versions import Line
+
+#: What startproject writes and other parts of Django rely on.
+REQUIRED = {
+    "MIDDLEWARE": (
+        SECURITY_MIDDLEWARE,
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+    ),
+    "INSTALLED_APPS": (
+        "django.contrib.admin",
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+        "django.contrib.sessions",
+        "django.contrib.messages",
+        STATICFILES_APP,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """What a page leads to on one Django line."""
+
+    line: Line
+    #: settings as Django reads them (only the ones the rules look at)
+    values: dict[str, Any]
+    #: setting names a block assigned whole, without a placeholder for the rest
+    replaced_whole: frozenset[str] = frozenset()
+    urlconf: ast.Module | None = None
+    #: every ``pip install`` argument the page shows; None when it shows no install step
+    installed: tuple[str, ...] | None = None
+    #: every dotted name the page's Python mentions, imports included
+    names: frozenset[str] = field(default_factory=frozenset)
+
+
+PageDetector = Callable[["PageSettings"], Iterable[Finding]]
+_PAGE_DETECTORS: list[PageDetector] = []
+
+
+def _page_detector(function: PageDetector) -> PageDetector:
+    _PAGE_DETECTORS.append(function)
+    return function
+
+
+def diagnose(page: PageSettings) -> list[Finding]:
+    """The rulebook's findings on the page's settings, then those only a page shows."""
+    setup = StaticSetup(
+        page.line,
+        _strings(page.values.get("MIDDLEWARE")),
+        _strings(page.values.get("INSTALLED_APPS")),
+        frozenset(name for name in ("STORAGES", "STATICFILES_STORAGE") if name in page.values),
+        _backend(page.values, page.line),
+        mentions_whitenoise=any("whitenoise" in name for name in page.names),
+    )
+    page_only = [finding for detect in _PAGE_DETECTORS for finding in detect(page)]
+    return [*find_mistakes(setup), *(f for f in page_only if f.rule.lines.contains(page.line))]
+
+
+@_page_detector
+def _wrong_types(page: PageSettings) -> Iterable[Finding]:
+    old = page.values.get("STATICFILES_STORAGE")
+    if "STATICFILES_STORAGE" in page.values and not isinstance(old, str):
+        yield found(
+            "wrong-type", "STATICFILES_STORAGE",
+            setting="STATICFILES_STORAGE", type=type(old).__name__,
+        )  # fmt: skip
+    storages = page.values.get("STORAGES")
+    backend = storages.get("staticfiles") if isinstance(storages, dict) else None
+    if isinstance(backend, dict) and not isinstance(backend.get("BACKEND", ""), str):
+        yield found(
+            "wrong-type", "STORAGES",
+            setting='STORAGES["staticfiles"]["BACKEND"]', type=type(backend["BACKEND"]).__name__,
+        )  # fmt: skip
+
+
+@_page_detector
+def _storages_without_default(page: PageSettings) -> Iterable[Finding]:
+    storages = page.values.get("STORAGES")
+    if isinstance(storages, dict) and "default" not in storages:
+        yield found("storages-without-default")
+
+
+@_page_detector
+def _removed_apis(page: PageSettings) -> Iterable[Finding]:
+    for name in sorted(name for name in page.names if name.startswith("whitenoise.django")):
+        replacement = (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if "Storage" in name
+            else WHITENOISE_MIDDLEWARE
+        )
+        yield found("removed-api", name=name, replacement=replacement)
+
+
+@_page_detector
+def _pasted_whole(page: PageSettings) -> Iterable[Finding]:
+    for name, required in REQUIRED.items():
+        if name not in page.replaced_whole:
+            continue
+        present = _strings(page.values.get(name))
+        dropped = [entry for entry in required if entry not in present]
+        if dropped:
+            yield found("pasted-whole", name, setting=name, dropped=", ".join(dropped))
+
+
+@_page_detector
+def _static_helpers(page: PageSettings) -> Iterable[Finding]:
+    if page.urlconf is None:
+        return
+    called = {
+        node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        for node in ast.walk(page.urlconf)
+        if isinstance(node, ast.Call)
+    }
+    for helper in sorted(called & {"static", "staticfiles_urlpatterns"}):
+        yield found("static-helper", helper=helper)
+
+
+@_page_detector
+def _install_steps(page: PageSettings) -> Iterable[Finding]:
+    if page.installed is None or not any("whitenoise" in name for name in page.names):
+        return
+    if not any(re.match(r"^whitenoise\b", arg, re.I) for arg in page.installed):
+        yield found("whitenoise-not-installed")
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def _backend(values: dict[str, Any], line: Line) -> str:
+    """The staticfiles backend the line reads: STORAGES from 4.2, the old setting before
+    5.1 (4.2 and 5.0 read either, and refuse both)."""
+    storages = values.get("STORAGES")
+    staticfiles = storages.get("staticfiles") if isinstance(storages, dict) else None
+    if line >= (4, 2) and isinstance(staticfiles, dict):
+        backend = staticfiles.get("BACKEND", "")
+        return backend if isinstance(backend, str) else ""
+    old = values.get("STATICFILES_STORAGE", "") if line < (5, 1) else ""
+    return old if isinstance(old, str) else ""

@@ -1,0 +1,218 @@
+"""One Markdown page on the installed Django line: each block works, is broken (with the
+reason and the fix), or cannot be checked (and why).
+
+The page's settings blocks are merged, in page order, into a fresh ``startproject``
+project, the way a reader pastes them. Names a snippet uses but never imports are read
+as a reader reads them: ``os`` and ``Path`` are imported, an ``env()`` or ``config()``
+helper reads an environment variable, and ``from .base import *`` means "the settings
+you already have". Django then imports the settings and runs its system checks, and the
+rules in ``diagnoses`` name what a reader would trip over.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+
+from ..harness.outputs import last_exception
+from ..harness.project import Project, ProjectFactory
+from ..harness.settings_merge import SnippetError, mark_placeholders
+from ..verdicts import Status
+from ..versions import Line, parse_line
+from .block_kinds import REQUIREMENTS, SETTINGS, SHELL, URLCONF, ReadBlock, read_block
+from .diagnoses import PageSettings, diagnose
+from .markdown_blocks import FoundBlock, find_blocks
+
+#: A block works (passed), is broken (failed) or cannot be checked (skipped).
+WORKS, BROKEN, NOT_CHECKABLE = Status.PASSED, Status.FAILED, Status.SKIPPED
+#: The statuses in the words check-docs prints.
+SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
+#: Helpers pages use without defining them, read as environment lookups.
+ENV_HELPERS = ("env", "config")
+_BASE_IMPORT = re.compile(r"^\s*from\s+\.?[\w.]*\s+import\s+\*.*$", re.M)
+_PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>.+)$")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What check-docs says of one block; a broken block's reason starts with the code."""
+
+    block: FoundBlock
+    status: Status
+    reason: str = ""
+    fix: str = ""
+    #: the rulebook's codes, e.g. ("WN104",)
+    checks: tuple[str, ...] = ()
+
+
+def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> list[Verdict]:
+    line = parse_line(django.get_version())
+    read = [read_block(block) for block in find_blocks(path, text)]
+    project = factory.new(name)
+    verdicts: dict[int, Verdict] = {}
+    setter: dict[str, ReadBlock] = {}  # setting (or "urlpatterns", "install") -> last block
+    whole: set[str] = set()
+    names: set[str] = set()
+    installed: list[str] | None = None
+    urlconf = None
+    for item in read:
+        block = item.block
+        if item.kind == SETTINGS:
+            problem = _apply(project, item, whole, names, setter)
+            if problem:
+                verdicts[block.line] = Verdict(block, NOT_CHECKABLE, problem)
+        elif item.kind == URLCONF:
+            urlconf, setter["urlpatterns"] = item.tree, item
+            names |= _dotted_names(item.tree)
+        elif item.kind in (SHELL, REQUIREMENTS):
+            found = _installs(item)
+            if found is not None:
+                installed = [*(installed or []), *found]
+                setter["install"] = item
+            if item.kind == SHELL and found is None:
+                verdicts[block.line] = Verdict(
+                    block, NOT_CHECKABLE, "shell commands other than pip install are not run"
+                )
+        else:
+            verdicts[block.line] = Verdict(block, NOT_CHECKABLE, item.reason)
+    _settle_settings(project, line, read, verdicts, setter, whole, names, installed, urlconf)
+    return [verdicts[item.block.line] for item in read]
+
+
+def _apply(
+    project: Project, item: ReadBlock, whole: set[str], names: set[str], setter: dict
+) -> str:
+    """Merge one settings block; a reason when it cannot be, else ``""``."""
+    source = _BASE_IMPORT.sub("", item.block.source)
+    tree = ast.parse(source)
+    missing = _undefined_names(tree, project.settings_path.read_text())
+    unknown = sorted(missing - {"os", "Path", *ENV_HELPERS})
+    if unknown:
+        return f"uses {', '.join(unknown)}, which the page never defines"
+    imports = (("os", "import os\n"), ("Path", "from pathlib import Path\n"))
+    prelude = "".join(text for needed, text in imports if needed in missing)
+    helpers = [helper for helper in ENV_HELPERS if helper in missing]
+    if helpers:
+        _define_env_helpers(project, helpers)
+    try:
+        touched = project.apply_settings(prelude + source)
+    except SnippetError as exc:
+        return f"cannot be merged into a settings file: {exc}"
+    marked = mark_placeholders(source)
+    for statement in ast.parse(marked).body:
+        assigned = statement.targets if isinstance(statement, ast.Assign) else []
+        shown_whole = not any(
+            isinstance(node, ast.Constant) and node.value is Ellipsis
+            for node in ast.walk(statement)
+        )
+        whole.update(t.id for t in assigned if isinstance(t, ast.Name) and shown_whole)
+    for setting in touched:
+        setter[setting] = item
+    names |= _dotted_names(tree) | {name.lower() for name in touched}
+    return ""
+
+
+def _settle_settings(project, line: Line, read, verdicts, setter, whole, names, installed, urlconf):
+    settings_blocks = [item for item in read if item.kind in (SETTINGS, URLCONF)]
+    try:
+        values = project.declared_settings()
+    except Exception as exc:  # the settings module itself does not import
+        for item in settings_blocks:
+            verdicts.setdefault(item.block.line, Verdict(item.block, BROKEN, str(exc)))
+        return
+    page = PageSettings(
+        line, values, frozenset(whole), urlconf,
+        tuple(installed) if installed is not None else None, frozenset(names),
+    )  # fmt: skip
+    found = diagnose(page)
+    check = project.manage(("check",))
+    error = None if check.ok else (last_exception(check.output) or check.tail(3))
+    if error and any(error.partition(": ")[2] in d.reason for d in found):
+        error = None  # a diagnosis already names this error, on the block to change
+    for diagnosis in found:
+        item = setter.get(diagnosis.about) or (settings_blocks[-1] if settings_blocks else None)
+        if item is None:
+            continue
+        earlier = verdicts.get(item.block.line)
+        if earlier is not None and earlier.status != BROKEN:
+            continue  # a block that could not be merged says so instead
+        reason, fix, codes = diagnosis.message, diagnosis.fix, (diagnosis.code,)
+        if earlier is not None:  # one block, several mistakes: all of them, in order
+            reason, fix = f"{earlier.reason} Also: {reason}", f"{earlier.fix} Then: {fix}"
+            codes = (*earlier.checks, *codes)
+        verdicts[item.block.line] = Verdict(item.block, BROKEN, reason, fix, codes)
+    for item in read:
+        if item.block.line in verdicts:
+            continue
+        if error and item.kind == SETTINGS:
+            verdicts[item.block.line] = Verdict(item.block, BROKEN, f"Django stops: {error}")
+        else:
+            verdicts[item.block.line] = Verdict(item.block, WORKS)
+
+
+def _undefined_names(tree: ast.Module, settings: str) -> set[str]:
+    defined = set(dir(builtins))
+    for module in (tree, ast.parse(settings)):
+        for node in ast.walk(module):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                defined.add(node.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+    used = {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    return used - defined
+
+
+def _define_env_helpers(project: Project, helpers: list[str]) -> None:
+    """Define ``env()``/``config()`` after the settings' imports, as environment lookups."""
+    settings = project.settings_path.read_text()
+    defs = "".join(
+        f"\n\ndef {helper}(name, default=None, *args, **kwargs):\n"
+        "    return os.environ.get(name, default)\n"
+        for helper in helpers
+        if f"def {helper}(" not in settings
+    )
+    if not defs:
+        return
+    after = 0  # the last line of the docstring and imports the file starts with
+    for node in ast.parse(settings).body:
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if not (docstring or isinstance(node, (ast.Import, ast.ImportFrom))):
+            break
+        after = node.end_lineno or after
+    lines = settings.splitlines(keepends=True)
+    text = "".join(lines[:after]) + "\nimport os" + defs + "".join(lines[after:])
+    project.settings_path.write_text(text)
+
+
+def _dotted_names(tree: ast.Module | None) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.add(node.value)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def _installs(item: ReadBlock) -> list[str] | None:
+    if item.kind == REQUIREMENTS:
+        return [text.split("#")[0].strip() for text in item.block.source.splitlines() if text]
+    args = []
+    for text in item.block.source.splitlines():
+        match = _PIP_INSTALL.search(text)
+        if match:
+            args += [word for word in match["args"].split() if not word.startswith("-")]
+    return args or None

@@ -1,0 +1,233 @@
+"""A fresh Django project on disk, made the way a reader makes one, and its commands.
+
+``startproject`` runs once per session; each page gets a copy of that project with the
+example app (``example/``, shipped with the package) installed, so pages never share
+state.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .collect_cache import CollectCache
+from .settings_merge import apply_snippet, delete_settings
+
+PROJECT = "mysite"
+EXAMPLE_APP = "static_demo"
+#: Module the production server boots: the project's settings with DEBUG off.
+PRODUCTION_SETTINGS = "production_check_settings"
+FACTS_SCRIPT = Path(__file__).with_name("django_facts.py")
+#: The example app and project-level static folder every page's project gets.
+EXAMPLE = Path(__file__).with_name("example")
+COMMAND_TIMEOUT = 180
+
+
+class SettingsError(RuntimeError):
+    """settings.py raised when imported; the message is the exception."""
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    argv: tuple[str, ...]
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, lines: int = 25) -> str:
+        return "\n".join(self.output.splitlines()[-lines:])
+
+
+def django_default(name: str) -> str | None:
+    """Django's own default for a setting, as Python source, if it is a literal."""
+    from django.conf import global_settings
+
+    if not hasattr(global_settings, name):
+        return None
+    source = repr(getattr(global_settings, name))
+    try:
+        ast.literal_eval(source)
+    except ValueError:
+        return None
+    return source
+
+
+class ProjectFactory:
+    """Makes the startproject template once, then one copy per page."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self._lock = threading.Lock()
+        self._template: Path | None = None
+        self._failure: Exception | None = None
+        self.collect_cache = CollectCache(workdir / "collectstatic-results")
+        self._pristine_settings = ""
+
+    def new(self, name: str) -> Project:
+        template = self._ensure_template()
+        root = self.workdir / name
+        shutil.copytree(template, root, symlinks=True)
+        return Project(root, self._pristine_settings)
+
+    def _ensure_template(self) -> Path:
+        with self._lock:
+            if self._failure is not None:
+                raise self._failure  # every page gets the first, real error
+            if self._template is None:
+                try:
+                    self._template = self._make_template()
+                except Exception as exc:
+                    self._failure = exc
+                    raise
+            return self._template
+
+    def _make_template(self) -> Path:
+        root = self.workdir / "startproject"
+        root.mkdir(parents=True)
+        result = run_command([_django_admin(), "startproject", PROJECT, str(root)], cwd=root)
+        if not result.ok:
+            raise RuntimeError(f"django-admin startproject failed:\n{result.output}")
+        project = Project(root, "")
+        self._pristine_settings = project.settings_path.read_text()
+        self._install_example_app(project)
+        return root
+
+    def _install_example_app(self, project: Project) -> None:
+        shutil.copytree(EXAMPLE / EXAMPLE_APP, project.root / EXAMPLE_APP)
+        shutil.copytree(EXAMPLE / "project_static", project.root / "static")
+        project.apply_settings(f'INSTALLED_APPS = [..., "{EXAMPLE_APP}"]')
+        urls = project.root / PROJECT / "urls.py"
+        urls.write_text(
+            urls.read_text()
+            + "\nfrom django.urls import include  # noqa: E402\n\n"
+            + f'urlpatterns += [path("", include("{EXAMPLE_APP}.urls"))]\n'
+        )
+        (project.root / f"{PRODUCTION_SETTINGS}.py").write_text(
+            f"from {PROJECT}.settings import *  # noqa: F403\n\n"
+            "DEBUG = False\n"
+            'ALLOWED_HOSTS = ["127.0.0.1"]\n'
+        )
+
+
+def _django_admin() -> str:
+    return str(Path(sys.executable).with_name("django-admin"))
+
+
+def run_command(
+    argv: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> CommandResult:
+    """Run to the end; stdout and stderr interleaved as a terminal shows them."""
+    completed = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    return CommandResult(tuple(argv), completed.returncode, completed.stdout)
+
+
+@dataclass
+class Project:
+    root: Path
+    pristine_settings: str
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / PROJECT / "settings.py"
+
+    def env(self, *, production: bool = False, extra: Mapping[str, str] = {}) -> dict[str, str]:  # noqa: B006
+        """The environment commands run in; ``extra`` is what a page sets before one."""
+        env = dict(os.environ)
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTHONUNBUFFERED"] = "1"
+        env["DJANGO_SETTINGS_MODULE"] = PRODUCTION_SETTINGS if production else f"{PROJECT}.settings"
+        return {**env, **extra}
+
+    def manage(
+        self,
+        args: tuple[str, ...],
+        *,
+        stdin: str = "",
+        extra: Mapping[str, str] = {},  # noqa: B006
+    ) -> CommandResult:
+        return run_command(
+            self.manage_argv(args), cwd=self.root, env=self.env(extra=extra), stdin=stdin
+        )
+
+    def manage_argv(self, args: tuple[str, ...]) -> list[str]:
+        return [sys.executable, "manage.py", *args]
+
+    def gunicorn_argv(
+        self, port: int, app: str | None = f"{PROJECT}.wsgi:application"
+    ) -> list[str]:
+        """gunicorn on 127.0.0.1:port; without ``app``, the caller adds its arguments."""
+        return [
+            sys.executable, "-m", "gunicorn", *([app, "--workers", "1"] if app else []),
+            "--bind", f"127.0.0.1:{port}",
+            "--no-control-socket",  # gunicorn 27+ would share one in $HOME
+        ]  # fmt: skip
+
+    def facts(self, *, production: bool) -> dict[str, Any]:
+        return self._probe(production=production)
+
+    def _probe(
+        self,
+        *args: str,
+        production: bool = False,
+        extra: Mapping[str, str] = {},  # noqa: B006
+    ) -> dict:
+        result = run_command(
+            [sys.executable, str(FACTS_SCRIPT), *args],
+            cwd=self.root,
+            env=self.env(production=production, extra=extra),
+        )
+        reports = [line for line in result.output.splitlines() if line.startswith("{")]
+        try:
+            return json.loads(reports[-1])
+        except (IndexError, ValueError):
+            raise RuntimeError(f"the settings probe printed no report:\n{result.tail()}") from None
+
+    def apply_settings(self, snippet: str, *, delete: bool = False) -> frozenset[str]:
+        current = self.settings_path.read_text()
+        applied = (
+            delete_settings(current, snippet)
+            if delete
+            else apply_snippet(current, snippet, django_default)
+        )
+        self.settings_path.write_text(applied.source)
+        return applied.touched
+
+    def declared_settings(self, extra: Mapping[str, str] = {}) -> dict[str, Any]:  # noqa: B006
+        """The settings module's upper-case names, imported in a fresh interpreter
+        without booting Django (paths come back as strings)."""
+        report = self._probe("--declared", extra=extra)
+        if report["error"]:
+            raise SettingsError(report["error"])
+        return report["settings"]
+
+    def settings_diff(self) -> str:
+        diff = difflib.unified_diff(
+            self.pristine_settings.splitlines(keepends=True),
+            self.settings_path.read_text().splitlines(keepends=True),
+            fromfile="settings.py (startproject)",
+            tofile="settings.py (after the page)",
+        )
+        return "".join(diff)

@@ -1,0 +1,79 @@
+"""The tutorial's finished project in examples/tutorial runs on the Django line
+installed here, and holds the files the tutorial writes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from docs_harness.harness.extract import extract_blocks
+from docs_harness.harness.fetch import request
+from docs_harness.harness.http_checks import FOREVER, security_headers, served_by_whitenoise
+from docs_harness.harness.project import Project, run_command
+from docs_harness.harness.servers import serve
+
+ROOT = Path(__file__).resolve().parents[2]
+FINISHED = ROOT / "examples" / "tutorial"
+TUTORIAL = ROOT / "docs" / "tutorial" / "deploy-with-whitenoise.md"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = tmp_path_factory.mktemp("finished") / "mysite"
+    shutil.copytree(FINISHED, root)
+    project = Project(root, "")
+    collected = project.manage(("collectstatic", "--noinput"))
+    assert collected.ok, collected.output
+    return project
+
+
+def test_the_tutorial_writes_the_files_of_the_finished_project():
+    file_blocks = [
+        block
+        for block in extract_blocks(TUTORIAL, TUTORIAL.read_text())
+        if block.options.get("title", "settings.py") != "settings.py"
+    ]
+    assert file_blocks, "the tutorial writes no file"
+    for block in file_blocks:
+        written = FINISHED / block.options["title"]
+        assert written.is_file(), f"{block.location}: {written} is missing"
+        assert written.read_text() == block.source, f"{block.location} differs from {written}"
+
+
+def test_the_finished_project_serves_its_stylesheet_hashed_compressed_and_cached(project):
+    printed = project.manage(
+        (
+            "shell",
+            "-c",
+            "from django.templatetags.static import static; print(static('css/site.css'))",
+        )
+    )
+    hashed = re.search(r"/static/css/site\.[0-9a-f]{12}\.css", printed.output)
+    assert hashed, printed.output
+    argv = partial(project.gunicorn_argv, app="mysite.wsgi")
+    with serve(
+        argv, cwd=project.root, env=project.env(), log_path=project.root / "gunicorn.log"
+    ) as server:
+        get = partial(request, server.port)
+        url = hashed.group(0)
+        response = get(url)
+        for check in (served_by_whitenoise(response, url), security_headers(response, url)):
+            assert check.ok, f"{check.name}: expected {check.expected}, got {check.got}"
+        assert response.header("cache-control") == FOREVER
+        gzipped = get(url, headers={"Accept-Encoding": "gzip"})
+        assert gzipped.header("content-encoding") == "gzip", gzipped.describe()
+        assert get("/static/css/site.css").header("cache-control") == "max-age=60, public"
+
+
+def test_the_finished_project_passes_the_system_checks(project):
+    result = run_command(
+        [sys.executable, "manage.py", "check", "--fail-level", "ERROR"],
+        cwd=project.root,
+        env=project.env(),
+    )
+    assert result.ok, result.output

@@ -1,0 +1,191 @@
+"""A page as each version of the site shows it, from reports written for that page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docs_harness.report import LineReport
+from docs_harness.site.versioned_markdown import SiteVersion, render_page
+from docs_harness.fences import parse_blocks
+
+FILE = "docs/how-to/page.md"
+PAGE = """# A page
+
+Both lines:
+
+```python title="settings.py"
+DEBUG = False
+```
+
+=== "Django 4.2+"
+
+    ```python title="settings.py"
+    STORAGES = {}
+    ```
+
+=== "Django 3.2 to 4.1"
+
+    ```python title="settings.py"
+    STATICFILES_STORAGE = "x"
+    ```
+
+Only on 4.2:
+
+```console django="4.2" skip="a message on its own"
+$ true
+```
+"""
+
+
+def _reports(statuses: dict[str, list[str]], page: str = PAGE) -> dict[str, LineReport]:
+    """One report per line; ``statuses[line]`` gives each block's status in page order."""
+    blocks = parse_blocks(Path(FILE), page)
+    reports = {}
+    for line, per_block in statuses.items():
+        entries = {
+            (FILE, block.line): {"status": status, "reason": "why", "digest": block.digest}
+            for block, status in zip(blocks, per_block, strict=True)
+        }
+        reports[line] = LineReport(
+            line, f"{line}.9", "3.12.1", "6.9.0", "2026-11-24T01:02:03+00:00", Path(line), entries
+        )
+    return reports
+
+
+REPORTS = _reports(
+    {
+        "4.1": ["passed", "not-applicable", "passed", "not-applicable"],
+        "4.2": ["passed", "passed", "not-applicable", "skipped"],
+        "5.0": ["passed", "passed", "not-applicable", "not-applicable"],
+    }
+)
+
+
+def _render(line, reports=REPORTS, page=PAGE):
+    return render_page(page, FILE, "how-to/page.md", SiteVersion(line, reports))
+
+
+def test_every_line_build_badges_each_block_with_the_lines_it_passed_on():
+    markdown = _render(None).markdown
+    assert (
+        '[✓ Django 4.1–5.0](../compatibility.md "Passed on Django 4.1.9, 4.2.9, 5.0.9 '
+        '(run 2026-11-24)"){ .block-badge }\n\n```python' in markdown
+    )
+    assert '    [✓ Django 4.2–5.0](../compatibility.md "Passed on Django 4.2.9, 5.0.9' in markdown
+    assert "[✓ Django 4.1](" in markdown
+    assert "[Not run: why](../compatibility.md){ .block-badge .block-badge--not-run }" in markdown
+    assert "not shown" not in markdown and "This tab is for" not in markdown
+
+
+def test_a_version_puts_its_tab_first_and_empties_the_other():
+    markdown = _render("4.1").markdown
+    first, second = markdown.index('=== "Django 3.2 to 4.1"'), markdown.index('=== "Django 4.2+"')
+    assert first < second
+    assert "STORAGES = {}" not in markdown and 'STATICFILES_STORAGE = "x"' in markdown
+    assert "This tab is for Django 4.2+. This version of the guide is for Django 4.1" in markdown
+    assert "_An example for Django 4.2 is not shown for Django 4.1._" in markdown
+    assert [b.language for b in parse_blocks(Path(FILE), markdown)] == ["python", "python"]
+
+
+def test_a_version_keeps_blocks_skipped_on_its_line_with_the_reason():
+    markdown = _render("4.2").markdown
+    assert markdown.index('=== "Django 4.2+"') < markdown.index('=== "Django 3.2 to 4.1"')
+    assert "[Not run: why]" in markdown and "$ true" in markdown
+
+
+def test_a_block_failed_on_the_line_is_hidden_and_named_as_a_problem():
+    reports = _reports({"5.0": ["failed", "passed", "not-applicable", "not-applicable"]})
+    rendered = _render("5.0", reports)
+    assert "DEBUG = False" not in rendered.markdown
+    assert rendered.problems == [f"{FILE}:5 failed on Django 5.0: why"]
+
+
+def test_a_report_older_than_the_page_gives_no_badge_and_is_a_problem():
+    edited = PAGE.replace("DEBUG = False", "DEBUG = True")
+    rendered = _render("4.2", REPORTS, edited)
+    assert rendered.problems == [
+        f"{FILE}:5: 4.2 has no result for this block as the page now stands; "
+        "run the examples on Django 4.2 again"
+    ]
+    assert "DEBUG = True" in rendered.markdown
+    assert "```python" in rendered.markdown.split("DEBUG = True")[0].split("\n\n")[-1]
+    assert rendered.markdown.count("](../compatibility.md") == 2  # the tab block, the skipped one
+
+
+def test_without_reports_nothing_is_badged_and_ranges_decide():
+    rendered = _render("4.1", reports={})
+    assert "block-badge" not in rendered.markdown
+    assert (
+        'STATICFILES_STORAGE = "x"' in rendered.markdown
+        and "STORAGES = {}" not in rendered.markdown
+    )
+    assert len(rendered.notes) == 4
+
+
+def test_a_page_with_nothing_for_the_line_says_so_under_its_title():
+    page = '# Only 4.2\n\n```python title="settings.py" django="4.2"\nDEBUG = False\n```\n'
+    reports = _reports({"4.1": ["not-applicable"], "4.2": ["passed"]}, page)
+    markdown = _render("4.1", reports, page).markdown
+    assert markdown.startswith('# Only 4.2\n\n!!! note "Nothing here for Django 4.1"\n')
+    assert "The examples on this page are for Django 4.2." in markdown
+
+
+def _tab_labels(markdown: str) -> list[str]:
+    return [text.strip() for text in markdown.splitlines() if text.lstrip().startswith("===")]
+
+
+def test_nested_groups_and_new_group_markers_are_ordered_group_by_group():
+    page = """# Tabs
+
+=== "pip"
+
+    === "Django 3.2 to 4.1"
+
+        Old.
+
+    === "Django 4.2+"
+
+        New.
+
+=== "uv"
+
+    Same.
+
+===! "Django 3.2 to 4.1"
+
+    Old again.
+
+===+ "Django 4.2+"
+
+    New again.
+"""
+    markdown = _render("5.0", reports={}, page=page).markdown
+    assert _tab_labels(markdown) == [
+        '=== "pip"',
+        '=== "Django 4.2+"',
+        '=== "Django 3.2 to 4.1"',
+        '=== "uv"',
+        '===! "Django 4.2+"',
+        '=== "Django 3.2 to 4.1"',
+    ]
+    assert "New.\n" in markdown and "Old." not in markdown and "Old again." not in markdown
+
+
+def test_a_hidden_block_leaves_the_paragraphs_around_it_and_takes_its_annotations():
+    page = """# Page
+
+Run this:
+```python title="settings.py" django="4.2+"
+DEBUG = False  # (1)!
+```
+
+1.  Why.
+2.  And why not,
+    at length.
+
+Then that.
+"""
+    markdown = _render("4.1", reports={}, page=page).markdown
+    assert "Run this:\n\n_An example for Django 4.2+ is not shown for Django 4.1._\n\n" in markdown
+    assert "Why." not in markdown and "at length" not in markdown
+    assert markdown.rstrip().endswith("Then that.")
