@@ -26,7 +26,7 @@ def factory(tmp_path_factory):
 
 def _verdicts(factory, name):
     path = FIXTURES / name
-    page = f'{name[:-3].replace("/", "-")}-{next(_RUNS)}'
+    page = f"{name[:-3].replace('/', '-')}-{next(_RUNS)}"
     return {v.block.line: v for v in check_page(path, path.read_text(), factory, page)}
 
 

@@ -9,10 +9,9 @@ blames the block that triggered the check. Mistakes come from the rulebook
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..rules import (
     RUNSERVER_NOSTATIC,
@@ -25,6 +24,7 @@ from ..rules import (
     found,
 )
 from ..versions import Line
+from .project import Facts
 
 #: The example app's files, relative to STATIC_ROOT.
 EXAMPLE_FILES = (
@@ -115,7 +115,7 @@ _RULE_CHECKS = (
 )
 
 
-def static_setup(facts: Mapping[str, Any], line: Line) -> StaticSetup:
+def static_setup(facts: Facts, line: Line) -> StaticSetup:
     """The rulebook's view of what Django reported at run time."""
     return StaticSetup(
         line,
@@ -126,7 +126,7 @@ def static_setup(facts: Mapping[str, Any], line: Line) -> StaticSetup:
     )
 
 
-def configuration_checks(facts: Mapping[str, Any], line: Line) -> list[CheckResult]:
+def configuration_checks(facts: Facts, line: Line) -> list[CheckResult]:
     """Every check runs and is reported, passed or not, so the report shows what was checked."""
     setup = static_setup(facts, line)
     mistakes = find_mistakes(setup)
@@ -145,7 +145,7 @@ def configuration_checks(facts: Mapping[str, Any], line: Line) -> list[CheckResu
         _from_rule(
             "default-storage", "default file storage works",
             facts["default_storage_error"] and found("storages-without-default"),
-            facts["default_storage_error"],
+            facts["default_storage_error"] or "",
         ),
         _from_rule(
             "middleware-importable", "every MIDDLEWARE entry can be imported",

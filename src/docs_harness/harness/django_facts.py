@@ -1,7 +1,9 @@
 """Report a Django project's effective static-files set-up as JSON.
 
-Run inside the project (``python django_facts.py`` with the project as the working
-directory and DJANGO_SETTINGS_MODULE set). It boots Django once, runs the same system
+Run inside the project as ``python -c <this file's text>``, with the project as the
+working directory and DJANGO_SETTINGS_MODULE set: ``-c`` puts the working directory
+first on the import path, as ``manage.py`` does, so the settings import as Django's own
+commands import them. It boots Django once, runs the same system
 checks as ``manage.py check``, and prints one JSON object on its last line. With
 ``--declared`` it only imports the settings module and prints its upper-case names.
 It imports nothing from the harness, so it runs under whatever Python the project uses.
@@ -160,7 +162,6 @@ def declared_settings():
 
 
 def main():
-    sys.path.insert(0, os.getcwd())
     if sys.argv[1:] == ["--declared"]:
         print(json.dumps(declared_settings()))
         return

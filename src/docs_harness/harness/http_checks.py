@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from ..rules import STORAGE_SETTINGS
 from .checks import CheckResult, outcome
 from .fetch import Response
+from .project import Facts
 
 FOREVER = "max-age=315360000, public, immutable"
 #: The example page's stylesheet, relative to STATIC_URL.
@@ -76,7 +77,7 @@ def security_headers(response: Response, url: str) -> CheckResult:
 
 
 def production_http_checks(
-    get: Get, facts: Mapping, static_url: str, project_root: Path, script_name: str = ""
+    get: Get, facts: Facts, static_url: str, project_root: Path, script_name: str = ""
 ) -> list[CheckResult]:
     page, css_url = page_static_url(get, page_path=f"{script_name}/")
     if css_url is None:
@@ -317,7 +318,7 @@ def _settings_effects(
     get: Get,
     response: Response,
     css_url: str,
-    facts: Mapping,
+    facts: Facts,
     config: Mapping,
     script_name: str = "",
 ) -> list[CheckResult]:

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from .collect_cache import CollectCache
 from .settings_merge import apply_snippet, delete_settings
@@ -31,6 +31,54 @@ FACTS_SCRIPT = Path(__file__).with_name("django_facts.py")
 #: The example app and project-level static folder every page's project gets.
 EXAMPLE = Path(__file__).with_name("example")
 COMMAND_TIMEOUT = 180
+
+
+class WhiteNoiseConfig(TypedDict, total=False):
+    """WhiteNoiseMiddleware's settings as it read them (``error`` when it could not)."""
+
+    error: str | None
+    max_age: int | None
+    allow_all_origins: bool
+    charset: str
+    index_file: str | None
+    use_finders: bool
+    autorefresh: bool
+    static_prefix: str
+    root: str | None
+    keep_only_hashed_files: bool
+    manifest_strict: bool | None
+
+
+class Facts(TypedDict, total=False):
+    """What ``django_facts.py`` reports from inside the project, Django booted. Only
+    ``django`` and ``settings_error`` are always there; the rest when Django started."""
+
+    django: str | None
+    settings_error: str | None
+    traceback: str
+    debug: bool
+    middleware: list[str]
+    installed_apps: list[str]
+    static_url: str
+    static_root: str | None
+    staticfiles_dirs: list[str]
+    #: Whether the settings module sets STATICFILES_STORAGE / STORAGES itself
+    overridden: dict[str, bool]
+    whitenoise: str | None
+    brotli: str | None
+    middleware_errors: dict[str, str]
+    staticfiles_storage: str | None
+    staticfiles_storage_error: str | None
+    manifest: bool
+    compressed: bool
+    whitenoise_storage: bool
+    default_storage_error: str | None
+    force_script_name: str | None
+    whitenoise_config: WhiteNoiseConfig
+    #: {% static %} for a file the manifest does not list: {"name", "url", "error"}
+    unlisted_static: dict[str, str | None] | None
+    check_passed: bool
+    check_output: str
 
 
 class SettingsError(RuntimeError):
@@ -110,11 +158,13 @@ class ProjectFactory:
         shutil.copytree(EXAMPLE / "project_static", project.root / "static")
         project.apply_settings(f'INSTALLED_APPS = [..., "{EXAMPLE_APP}"]')
         urls = project.root / PROJECT / "urls.py"
-        urls.write_text(
-            urls.read_text()
-            + "\nfrom django.urls import include  # noqa: E402\n\n"
-            + f'urlpatterns += [path("", include("{EXAMPLE_APP}.urls"))]\n'
+        # startproject's urls.py imports path from django.urls; the app needs include too.
+        source = urls.read_text().replace(
+            "from django.urls import path\n", "from django.urls import include, path\n", 1
         )
+        if "import include, path" not in source:
+            raise RuntimeError(f"startproject's urls.py does not import path:\n{source}")
+        urls.write_text(f'{source}\nurlpatterns += [path("", include("{EXAMPLE_APP}.urls"))]\n')
         (project.root / f"{PRODUCTION_SETTINGS}.py").write_text(
             f"from {PROJECT}.settings import *  # noqa: F403\n\n"
             "DEBUG = False\n"
@@ -185,8 +235,8 @@ class Project:
             "--no-control-socket",  # gunicorn 27+ would share one in $HOME
         ]  # fmt: skip
 
-    def facts(self, *, production: bool) -> dict[str, Any]:
-        return self._probe(production=production)
+    def facts(self, *, production: bool) -> Facts:
+        return cast(Facts, self._probe(production=production))
 
     def _probe(
         self,
@@ -195,7 +245,7 @@ class Project:
         extra: Mapping[str, str] = {},  # noqa: B006
     ) -> dict:
         result = run_command(
-            [sys.executable, str(FACTS_SCRIPT), *args],
+            [sys.executable, "-c", FACTS_SCRIPT.read_text(), *args],
             cwd=self.root,
             env=self.env(production=production, extra=extra),
         )

@@ -14,7 +14,6 @@ import re
 import subprocess
 from dataclasses import replace
 from functools import partial
-from typing import Any
 
 from ..fences import Block
 from ..rules import STORAGE_SETTINGS, WHITENOISE_MIDDLEWARE, rule
@@ -25,7 +24,7 @@ from .blocks import apply_block
 from .checks import CheckResult
 from .fetch import request
 from .page_context import BlockFailed, PageContext, shown_failing
-from .project import ProjectFactory
+from .project import Facts, ProjectFactory
 from .servers import ServerError, serve
 
 
@@ -136,7 +135,7 @@ class PageRun:
         ):
             self._check_production_server(facts, last)
 
-    def _check_production_server(self, facts: dict[str, Any], last: Block) -> None:
+    def _check_production_server(self, facts: Facts, last: Block) -> None:
         log = self.ctx.project.root / "gunicorn.log"
         static_url = "/" + re.sub(r"^/|^https?://[^/]+/", "", facts["static_url"])
         # Under FORCE_SCRIPT_NAME, gunicorn strips SCRIPT_NAME as a proxy would.
