@@ -23,7 +23,7 @@ from ..rules import (
     find_mistakes,
     found,
 )
-from ..versions import Line
+from ..versions import Line, format_line
 from .project import Facts
 
 #: The example app's files, relative to STATIC_ROOT.
@@ -58,41 +58,33 @@ def outcome(
     return CheckResult(name, bool(ok), expected, got if not ok else "", blame, hint)
 
 
-def broken(
-    name: str, expected: str, finding: Finding, evidence: str = "", blame: Blame = None
-) -> CheckResult:
-    """A check failed by the rulebook's ``finding``: its code and reason, then the evidence.
-    The block blamed is the one that set what the mistake is in, unless ``blame`` says."""
+def broken(name: str, expected: str, finding: Finding, evidence: str, blame: Blame) -> CheckResult:
+    """A check failed by the rulebook's ``finding``: its code and reason, then the evidence."""
     got = finding.message + (f"\n{evidence}" if evidence else "")
-    return CheckResult(name, False, expected, got, blame or finding.about, finding.fix)
+    return CheckResult(name, False, expected, got, blame, finding.fix)
 
 
 @dataclass(frozen=True)
 class _RuleCheck:
-    """A harness check that passes when none of its rules is broken."""
+    """A harness check that passes when none of its rules is broken. Passed or failed, it
+    lands on the block that last set what it is about (``blame``)."""
 
     name: str
     expected: str
     rules: tuple[str, ...]
     applies: Callable[[StaticSetup], bool]
     evidence: Callable[[StaticSetup], str]
-    blame: Blame = None
+    blame: Blame
 
 
 _RULE_CHECKS = (
-    _RuleCheck(
-        "setting-has-effect",
-        "the storage settings take effect on this Django",
-        ("staticfiles-storage-ignored", "storages-ignored"),
-        lambda setup: bool(setup.storage_settings),
-        lambda setup: f"set: {', '.join(sorted(setup.storage_settings))}",
-    ),
     _RuleCheck(
         "runserver-nostatic-order",
         f"{RUNSERVER_NOSTATIC} above {STATICFILES_APP} in INSTALLED_APPS",
         ("nostatic-below-staticfiles",),
         lambda setup: RUNSERVER_NOSTATIC in setup.installed_apps,
         lambda setup: f"INSTALLED_APPS = {list(setup.installed_apps)}",
+        blame="INSTALLED_APPS",
     ),
     _RuleCheck(
         "whitenoise-after-security-middleware",
@@ -100,6 +92,7 @@ _RULE_CHECKS = (
         ("middleware-above-security", "middleware-too-low"),
         lambda setup: WHITENOISE_MIDDLEWARE in setup.middleware,
         lambda setup: f"MIDDLEWARE = {list(setup.middleware)}",
+        blame="MIDDLEWARE",
     ),
     _RuleCheck(
         "whitenoise-storage-needs-middleware",
@@ -113,6 +106,9 @@ _RULE_CHECKS = (
         blame=STORAGE_SETTINGS,
     ),
 )
+_CHECKS_BY_NAME = {check.name: check for check in _RULE_CHECKS}
+#: One "setting-has-effect" check per storage setting the project sets, on its block.
+_SETTING_EFFECT = ("staticfiles-storage-ignored", "storages-ignored")
 
 
 def static_setup(facts: Facts, line: Line) -> StaticSetup:
@@ -130,7 +126,17 @@ def configuration_checks(facts: Facts, line: Line) -> list[CheckResult]:
     """Every check runs and is reported, passed or not, so the report shows what was checked."""
     setup = static_setup(facts, line)
     mistakes = find_mistakes(setup)
-    by_check = {check.name: _rule_check(check, setup, mistakes) for check in _RULE_CHECKS}
+
+    def rule_check(name: str) -> list[CheckResult]:
+        check = _CHECKS_BY_NAME[name]
+        if not check.applies(setup):
+            return []
+        failed = [finding for finding in mistakes if finding.rule.name in check.rules]
+        return [
+            broken(name, check.expected, finding, check.evidence(setup), check.blame)
+            for finding in failed
+        ] or [outcome(name, True, check.expected, blame=check.blame)]
+
     middleware_errors = "\n".join(f"{p}: {e}" for p, e in facts["middleware_errors"].items())
     storage_error = facts["staticfiles_storage_error"]
     return [
@@ -141,46 +147,49 @@ def configuration_checks(facts: Facts, line: Line) -> list[CheckResult]:
             facts["check_output"],
             blame=tuple(name for name in _NAMED_SETTINGS if name in facts["check_output"]) or None,
         ),
-        *by_check["setting-has-effect"],
+        *_setting_effects(setup, mistakes),
         _from_rule(
             "default-storage", "default file storage works",
             facts["default_storage_error"] and found("storages-without-default"),
-            facts["default_storage_error"] or "",
+            blame="STORAGES", evidence=facts["default_storage_error"] or "",
         ),
         _from_rule(
             "middleware-importable", "every MIDDLEWARE entry can be imported",
             middleware_errors and found("middleware-not-importable", errors=middleware_errors),
+            blame="MIDDLEWARE",
         ),
         _from_rule(
             "staticfiles-storage-importable", "the staticfiles storage backend can be imported",
             storage_error and found("storage-not-importable", error=storage_error),
             blame=STORAGE_SETTINGS,
         ),
-        *by_check["runserver-nostatic-order"],
-        *by_check["whitenoise-after-security-middleware"],
-        *by_check["whitenoise-storage-needs-middleware"],
+        *rule_check("runserver-nostatic-order"),
+        *rule_check("whitenoise-after-security-middleware"),
+        *rule_check("whitenoise-storage-needs-middleware"),
     ]  # fmt: skip
 
 
-def _rule_check(
-    check: _RuleCheck, setup: StaticSetup, mistakes: list[Finding]
-) -> list[CheckResult]:
-    if not check.applies(setup):
-        return []
-    failed = [finding for finding in mistakes if finding.rule.name in check.rules]
-    if not failed:
-        return [outcome(check.name, True, check.expected)]
-    evidence = check.evidence(setup)
-    return [broken(check.name, check.expected, f, evidence, check.blame) for f in failed]
+def _setting_effects(setup: StaticSetup, mistakes: list[Finding]) -> list[CheckResult]:
+    """STATICFILES_STORAGE is ignored from Django 5.1, STORAGES unknown before 4.2."""
+    results = []
+    for name in ("STATICFILES_STORAGE", "STORAGES"):
+        if name not in setup.storage_settings:
+            continue
+        expected = f"{name} takes effect on Django {format_line(setup.line)}"
+        ignored = [f for f in mistakes if f.rule.name in _SETTING_EFFECT and f.about == name]
+        results += [broken("setting-has-effect", expected, f, "", name) for f in ignored] or [
+            outcome("setting-has-effect", True, expected, blame=name)
+        ]
+    return results
 
 
 def _from_rule(
-    name: str, expected: str, finding: Finding | str | None, evidence: str = "", blame: Blame = None
+    name: str, expected: str, finding: Finding | str | None, blame: Blame, evidence: str = ""
 ) -> CheckResult:
     """A check that fails when the facts showed ``finding`` (falsy: they did not)."""
     if isinstance(finding, Finding):
         return broken(name, expected, finding, evidence, blame)
-    return outcome(name, True, expected)
+    return outcome(name, True, expected, blame=blame)
 
 
 def collected_files_check(
