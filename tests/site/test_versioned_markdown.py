@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docs_harness.fences import parse_blocks
 from docs_harness.report import LineReport
 from docs_harness.site.versioned_markdown import SiteVersion, render_page
-from docs_harness.fences import parse_blocks
 
 FILE = "docs/how-to/page.md"
 PAGE = """# A page

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..report import LineReport
 from ..fences import TAB_LINE, Block, parse_blocks
+from ..report import LineReport
 from ..verdicts import Status
 from ..versions import RangeError, parse_line, range_from_tab_label
 
