@@ -8,8 +8,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import nox
@@ -40,8 +42,8 @@ MATRIX = (
 )
 #: The oldest and newest lines: where the harness's own tests run.
 EDGE_LINES = (MATRIX[0], MATRIX[-1])
-#: The line the bench times and the wheel test installs.
-BENCH_LINE = next(line for line in MATRIX if line.django == "5.2")
+#: The line the bench times and the wheel test installs: 5.2 (LTS) while the matrix has it.
+BENCH_LINE = next((line for line in MATRIX if line.django == "5.2"), MATRIX[-1])
 #: Sessions that need no particular Django line run on the interpreter running nox.
 DOCS_PYTHON = None
 #: The local branch docs-versions builds into; gh-pages is left to docs-deploy.
@@ -167,32 +169,50 @@ def typecheck(session: nox.Session) -> None:
 
 #: The wheel test: a page with a mistake the rulebook names, and the code it must report.
 WHEEL_PAGE, WHEEL_CODE = ROOT / "tests/check_docs/fixtures/mistakes/middleware-appended.md", "WN104"
+#: Files check-docs needs at run time that are not imported: they must be in the wheel.
+WHEEL_DATA = (
+    "docs_harness/harness/django_facts.py",
+    "docs_harness/harness/example/static_demo/static/static_demo/site.css",
+    "docs_harness/harness/example/static_demo/templates/static_demo/index.html",
+    "docs_harness/harness/example/project_static/favicon.svg",
+    "docs_harness/site/build.py",
+)
 
 
 @nox.session(name="test-wheel", python=BENCH_LINE.python)
 def test_wheel(session: nox.Session) -> None:
-    """Build the wheel, install it with Django in a new venv outside the checkout, and run
-    check-docs there on a page with a known mistake: it must name the rule's code."""
+    """Build the wheel, install it in a new venv outside the checkout, and run check-docs
+    there: without Django it says so (exit 2); with Django it names a known mistake."""
     session.install("uv")
     with tempfile.TemporaryDirectory(prefix="check-docs-wheel-") as tmp:
         work = Path(tmp)
         session.run("uv", "build", "--wheel", "--out-dir", str(work / "dist"), str(ROOT))
         wheel = next((work / "dist").glob("*.whl"))
-        venv = work / "venv"
+        with zipfile.ZipFile(wheel) as archive:
+            if missing := [name for name in WHEEL_DATA if name not in archive.namelist()]:
+                session.error(f"{wheel.name} lacks {', '.join(missing)}")
+        venv, python = work / "venv", work / "venv" / "bin" / "python"
         session.run("uv", "venv", "--quiet", "--python", BENCH_LINE.python, str(venv))
-        python = venv / "bin" / "python"
-        session.run("uv", "pip", "install", "--quiet", "--python", str(python), str(wheel),
-                    f"django~={BENCH_LINE.django}.0")  # fmt: skip
-        page = work / "page.md"
-        shutil.copy(WHEEL_PAGE, page)
+        install = ("uv", "pip", "install", "--quiet", "--python", str(python))
+        session.run(*install, str(wheel))
+        shutil.copy(WHEEL_PAGE, work / "page.md")
+        check_docs = partial(_check_docs_says, session, venv / "bin" / "check-docs", "page.md")
         session.chdir(work)
-        printed = session.run(
-            str(venv / "bin" / "check-docs"), "page.md", success_codes=[1], silent=True
-        )
+        check_docs(exit_status=2, wanted="Django")
+        session.run(*install, f"django~={BENCH_LINE.django}.0")
+        check_docs(exit_status=1, wanted=WHEEL_CODE)
         session.chdir(ROOT)
-        print(printed)
-        if WHEEL_CODE not in (printed or ""):
-            session.error(f"check-docs from the wheel did not report {WHEEL_CODE}")
+
+
+def _check_docs_says(
+    session: nox.Session, command: Path, page: str, *, exit_status: int, wanted: str
+) -> None:
+    printed = session.run(
+        str(command), page, success_codes=[exit_status], silent=True, external=True
+    )
+    print(printed)
+    if not isinstance(printed, str) or wanted not in printed:
+        session.error(f"check-docs from the wheel did not say {wanted!r}")
 
 
 @nox.session(name="docs-build", python=DOCS_PYTHON)

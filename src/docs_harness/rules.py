@@ -188,6 +188,8 @@ class StaticSetup:
     storage_settings: frozenset[str]
     #: The staticfiles backend in effect, as a dotted path ("" when unknown)
     backend: str
+    #: That backend is one of WhiteNoise's own
+    whitenoise_storage: bool = False
     #: The page or project names WhiteNoise somewhere (an import, a setting)
     mentions_whitenoise: bool = False
 
@@ -216,7 +218,7 @@ def find_mistakes(setup: StaticSetup) -> list[Finding]:
 def _middleware(setup: StaticSetup) -> Iterable[Finding]:
     middleware = list(setup.middleware)
     if WHITENOISE_MIDDLEWARE not in middleware:
-        if "whitenoise" in setup.backend:
+        if setup.whitenoise_storage:
             yield found("storage-without-middleware", backend=setup.backend)
         elif setup.mentions_whitenoise:
             yield found("middleware-missing")

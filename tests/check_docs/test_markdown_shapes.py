@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docs_harness.check_docs.block_kinds import (
-    NOT_CODE,
-    NOT_PYTHON,
-    OTHER,
-    REQUIREMENTS,
-    SETTINGS,
-    SHELL,
-    read_block,
-)
+from docs_harness.check_docs.block_kinds import Kind, read_block
 from docs_harness.check_docs.markdown_blocks import DIRECTIVE, FENCED, INDENTED, find_blocks
 
 FIXTURE = Path(__file__).parent / "fixtures" / "shapes.md"
@@ -25,15 +17,15 @@ def _read():
 def test_every_shape_is_found_at_its_line_with_its_form_and_kind():
     found = [(r.block.line, r.block.form, r.kind) for r in _read()]
     assert found == [
-        (5, FENCED, SHELL),  # no language, reads as commands
-        (11, FENCED, SETTINGS),  # inside a list item
-        (21, FENCED, SETTINGS),  # tildes, inside a list item, indented four
-        (29, DIRECTIVE, NOT_CODE),  # MyST directive
-        (35, INDENTED, SETTINGS),  # four-space indented block
-        (39, FENCED, REQUIREMENTS),
-        (46, FENCED, NOT_PYTHON),
-        (50, FENCED, OTHER),
-        (56, FENCED, SETTINGS),  # unclosed: runs to the end of the file
+        (5, FENCED, Kind.SHELL),  # no language, reads as commands
+        (11, FENCED, Kind.SETTINGS),  # inside a list item
+        (21, FENCED, Kind.SETTINGS),  # tildes, inside a list item, indented four
+        (29, DIRECTIVE, Kind.NOT_CODE),  # MyST directive
+        (35, INDENTED, Kind.SETTINGS),  # four-space indented block
+        (39, FENCED, Kind.REQUIREMENTS),
+        (46, FENCED, Kind.NOT_PYTHON),
+        (50, FENCED, Kind.OTHER),
+        (56, FENCED, Kind.SETTINGS),  # unclosed: runs to the end of the file
     ]
 
 
@@ -60,4 +52,4 @@ def test_a_settings_line_is_not_taken_for_a_requirement():
     from docs_harness.check_docs.markdown_blocks import FoundBlock
 
     block = FoundBlock(Path("p.md"), 1, 3, FENCED, "text", "DEBUG = False\n")
-    assert read_block(block).kind == OTHER
+    assert read_block(block).kind == Kind.OTHER

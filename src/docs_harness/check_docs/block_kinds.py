@@ -12,12 +12,22 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..verdicts import StrEnum
 from .markdown_blocks import DIRECTIVE, FoundBlock
 
-SETTINGS, URLCONF, PYTHON, SHELL, REQUIREMENTS = (
-    "settings", "urlconf", "python", "shell", "requirements",
-)  # fmt: skip
-NOT_PYTHON, NOT_CODE, OTHER = "not-python", "not-code", "other"
+
+class Kind(StrEnum):
+    """What a block is to a reader; ``page_check`` has a handler registered for each."""
+
+    SETTINGS = "settings"
+    URLCONF = "urlconf"
+    PYTHON = "python"
+    SHELL = "shell"
+    REQUIREMENTS = "requirements"
+    NOT_PYTHON = "not-python"
+    NOT_CODE = "not-code"
+    OTHER = "other"
+
 
 _PYTHON = {"python", "py", "python3", "pycon"}
 _SHELL = {"bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "powershell"}
@@ -32,7 +42,7 @@ _REQUIREMENT = re.compile(
 @dataclass(frozen=True)
 class ReadBlock:
     block: FoundBlock
-    kind: str
+    kind: Kind
     #: for kinds the checker does not run: why, in a reader's words
     reason: str = ""
     tree: ast.Module | None = None
@@ -40,20 +50,22 @@ class ReadBlock:
 
 def read_block(block: FoundBlock) -> ReadBlock:
     if block.form == DIRECTIVE:
-        return ReadBlock(block, NOT_CODE, f"a {{{block.language}}} directive: prose, not code")
+        return ReadBlock(block, Kind.NOT_CODE, f"a {{{block.language}}} directive: prose, not code")
     language, source = block.language, block.source
     if language in _PYTHON:
         return _read_python(block, source, stated=True)
     if language in _SHELL or (not language and _looks_like_commands(source)):
-        return ReadBlock(block, SHELL)
+        return ReadBlock(block, Kind.SHELL)
     if language in _REQUIREMENTS and _looks_like_requirements(source):
-        return ReadBlock(block, REQUIREMENTS)
+        return ReadBlock(block, Kind.REQUIREMENTS)
     if not language:
         read = _read_python(block, source, stated=False)
-        if read.kind in (SETTINGS, URLCONF):
+        if read.kind in (Kind.SETTINGS, Kind.URLCONF):
             return read
-        return ReadBlock(block, OTHER, "no language, and it reads as neither settings nor commands")
-    return ReadBlock(block, OTHER, f"a {language} block: nothing Django runs")
+        return ReadBlock(
+            block, Kind.OTHER, "no language, and it reads as neither settings nor commands"
+        )
+    return ReadBlock(block, Kind.OTHER, f"a {language} block: nothing Django runs")
 
 
 def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
@@ -61,11 +73,11 @@ def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
         tree = ast.parse(source)
     except SyntaxError as exc:
         if not stated:
-            return ReadBlock(block, OTHER)
+            return ReadBlock(block, Kind.OTHER)
         if _looks_like_commands(source):
-            return ReadBlock(block, NOT_PYTHON, "marked python, but it holds shell commands")
+            return ReadBlock(block, Kind.NOT_PYTHON, "marked python, but it holds shell commands")
         return ReadBlock(
-            block, NOT_PYTHON,
+            block, Kind.NOT_PYTHON,
             f"marked python, but it is not Python: {exc.msg} on its line {exc.lineno}",
         )  # fmt: skip
     names = {
@@ -76,12 +88,12 @@ def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
         if isinstance(target, ast.Name)
     }
     if "urlpatterns" in names:
-        return ReadBlock(block, URLCONF, tree=tree)
+        return ReadBlock(block, Kind.URLCONF, tree=tree)
     if any(name.isupper() for name in names) or _appends_to_setting(tree):
-        return ReadBlock(block, SETTINGS, tree=tree)
+        return ReadBlock(block, Kind.SETTINGS, tree=tree)
     if not stated:
-        return ReadBlock(block, OTHER)
-    return ReadBlock(block, PYTHON, "Python that is neither settings nor a URLconf", tree=tree)
+        return ReadBlock(block, Kind.OTHER)
+    return ReadBlock(block, Kind.PYTHON, "Python that is neither settings nor a URLconf", tree=tree)
 
 
 def _appends_to_setting(tree: ast.Module) -> bool:

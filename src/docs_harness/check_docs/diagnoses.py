@@ -16,6 +16,7 @@ from typing import Any
 from ..rules import (
     SECURITY_MIDDLEWARE,
     STATICFILES_APP,
+    STORAGE_SETTINGS,
     WHITENOISE_MIDDLEWARE,
     Finding,
     StaticSetup,
@@ -72,12 +73,14 @@ def _page_detector(function: PageDetector) -> PageDetector:
 
 def diagnose(page: PageSettings) -> list[Finding]:
     """The rulebook's findings on the page's settings, then those only a page shows."""
+    backend = _backend(page.values, page.line)
     setup = StaticSetup(
         page.line,
         _strings(page.values.get("MIDDLEWARE")),
         _strings(page.values.get("INSTALLED_APPS")),
-        frozenset(name for name in ("STORAGES", "STATICFILES_STORAGE") if name in page.values),
-        _backend(page.values, page.line),
+        frozenset(name for name in STORAGE_SETTINGS if name in page.values),
+        backend,
+        whitenoise_storage=backend.startswith("whitenoise."),
         mentions_whitenoise=any("whitenoise" in name for name in page.names),
     )
     page_only = [finding for detect in _PAGE_DETECTORS for finding in detect(page)]

@@ -14,17 +14,17 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
-
-import django
 
 from ..harness.outputs import last_exception
 from ..harness.project import Project, ProjectFactory
 from ..harness.settings_merge import SnippetError, mark_placeholders
 from ..verdicts import Status
 from ..versions import Line, parse_line
-from .block_kinds import REQUIREMENTS, SETTINGS, SHELL, URLCONF, ReadBlock, read_block
+from .block_kinds import Kind, ReadBlock, read_block
 from .diagnoses import PageSettings, diagnose
 from .markdown_blocks import FoundBlock, find_blocks
 
@@ -36,6 +36,7 @@ SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
 ENV_HELPERS = ("env", "config")
 _BASE_IMPORT = re.compile(r"^\s*from\s+\.?[\w.]*\s+import\s+\*.*$", re.M)
 _PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>.+)$")
+_SETTINGS_KINDS = (Kind.SETTINGS, Kind.URLCONF)
 
 
 @dataclass(frozen=True)
@@ -50,44 +51,81 @@ class Verdict:
     checks: tuple[str, ...] = ()
 
 
-def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> list[Verdict]:
-    line = parse_line(django.get_version())
-    read = [read_block(block) for block in find_blocks(path, text)]
-    project = factory.new(name)
-    verdicts: dict[int, Verdict] = {}
-    setter: dict[str, ReadBlock] = {}  # setting (or "urlpatterns", "install") -> last block
-    whole: set[str] = set()
-    names: set[str] = set()
+@dataclass
+class PageState:
+    """What a page has led to so far, as its blocks are read in order."""
+
+    project: Project
+    verdicts: dict[int, Verdict] = field(default_factory=dict)
+    #: setting (or "urlpatterns", "install") -> the block that last set it
+    setter: dict[str, ReadBlock] = field(default_factory=dict)
+    #: settings a block assigned whole, without a placeholder for the rest
+    whole: set[str] = field(default_factory=set)
+    #: every dotted name the page's Python mentions
+    names: set[str] = field(default_factory=set)
     installed: list[str] | None = None
-    urlconf = None
+    urlconf: ast.Module | None = None
+
+    def not_checkable(self, item: ReadBlock, reason: str) -> None:
+        self.verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
+
+
+Read = Callable[[PageState, ReadBlock], None]
+_HANDLERS: dict[Kind, Read] = {}
+
+
+def handles(*kinds: Kind) -> Callable[[Read], Read]:
+    """Register what reading a page does with a block of ``kinds``."""
+
+    def register(read: Read) -> Read:
+        for kind in kinds:
+            _HANDLERS[kind] = read
+        return read
+
+    return register
+
+
+def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> list[Verdict]:
+    line = parse_line(version("django"))
+    read = [read_block(block) for block in find_blocks(path, text)]
+    state = PageState(factory.new(name))
     for item in read:
-        block = item.block
-        if item.kind == SETTINGS:
-            problem = _apply(project, item, whole, names, setter)
-            if problem:
-                verdicts[block.line] = Verdict(block, NOT_CHECKABLE, problem)
-        elif item.kind == URLCONF:
-            urlconf, setter["urlpatterns"] = item.tree, item
-            names |= _dotted_names(item.tree)
-        elif item.kind in (SHELL, REQUIREMENTS):
-            found = _installs(item)
-            if found is not None:
-                installed = [*(installed or []), *found]
-                setter["install"] = item
-            if item.kind == SHELL and found is None:
-                verdicts[block.line] = Verdict(
-                    block, NOT_CHECKABLE, "shell commands other than pip install are not run"
-                )
-        else:
-            verdicts[block.line] = Verdict(block, NOT_CHECKABLE, item.reason)
-    _settle_settings(project, line, read, verdicts, setter, whole, names, installed, urlconf)
-    return [verdicts[item.block.line] for item in read]
+        _HANDLERS[item.kind](state, item)
+    _settle_settings(state, line, read)
+    return [state.verdicts[item.block.line] for item in read]
 
 
-def _apply(
-    project: Project, item: ReadBlock, whole: set[str], names: set[str], setter: dict
-) -> str:
+@handles(Kind.SETTINGS)
+def _read_settings(state: PageState, item: ReadBlock) -> None:
+    problem = _apply(state, item)
+    if problem:
+        state.not_checkable(item, problem)
+
+
+@handles(Kind.URLCONF)
+def _read_urlconf(state: PageState, item: ReadBlock) -> None:
+    state.urlconf, state.setter["urlpatterns"] = item.tree, item
+    state.names |= _dotted_names(item.tree)
+
+
+@handles(Kind.SHELL, Kind.REQUIREMENTS)
+def _read_installs(state: PageState, item: ReadBlock) -> None:
+    found = _installs(item)
+    if found is not None:
+        state.installed = [*(state.installed or []), *found]
+        state.setter["install"] = item
+    elif item.kind == Kind.SHELL:
+        state.not_checkable(item, "shell commands other than pip install are not run")
+
+
+@handles(Kind.PYTHON, Kind.NOT_PYTHON, Kind.NOT_CODE, Kind.OTHER)
+def _not_checkable(state: PageState, item: ReadBlock) -> None:
+    state.not_checkable(item, item.reason)
+
+
+def _apply(state: PageState, item: ReadBlock) -> str:
     """Merge one settings block; a reason when it cannot be, else ``""``."""
+    project = state.project
     source = _BASE_IMPORT.sub("", item.block.source)
     tree = ast.parse(source)
     missing = _undefined_names(tree, project.settings_path.read_text())
@@ -110,15 +148,16 @@ def _apply(
             isinstance(node, ast.Constant) and node.value is Ellipsis
             for node in ast.walk(statement)
         )
-        whole.update(t.id for t in assigned if isinstance(t, ast.Name) and shown_whole)
+        state.whole.update(t.id for t in assigned if isinstance(t, ast.Name) and shown_whole)
     for setting in touched:
-        setter[setting] = item
-    names |= _dotted_names(tree) | {name.lower() for name in touched}
+        state.setter[setting] = item
+    state.names |= _dotted_names(tree) | {name.lower() for name in touched}
     return ""
 
 
-def _settle_settings(project, line: Line, read, verdicts, setter, whole, names, installed, urlconf):
-    settings_blocks = [item for item in read if item.kind in (SETTINGS, URLCONF)]
+def _settle_settings(state: PageState, line: Line, read: list[ReadBlock]) -> None:
+    project, verdicts, installed = state.project, state.verdicts, state.installed
+    settings_blocks = [item for item in read if item.kind in _SETTINGS_KINDS]
     try:
         values = project.declared_settings()
     except Exception as exc:  # the settings module itself does not import
@@ -126,8 +165,8 @@ def _settle_settings(project, line: Line, read, verdicts, setter, whole, names, 
             verdicts.setdefault(item.block.line, Verdict(item.block, BROKEN, str(exc)))
         return
     page = PageSettings(
-        line, values, frozenset(whole), urlconf,
-        tuple(installed) if installed is not None else None, frozenset(names),
+        line, values, frozenset(state.whole), state.urlconf,
+        tuple(installed) if installed is not None else None, frozenset(state.names),
     )  # fmt: skip
     found = diagnose(page)
     check = project.manage(("check",))
@@ -135,21 +174,23 @@ def _settle_settings(project, line: Line, read, verdicts, setter, whole, names, 
     if error and any(error.partition(": ")[2] in d.reason for d in found):
         error = None  # a diagnosis already names this error, on the block to change
     for diagnosis in found:
-        item = setter.get(diagnosis.about) or (settings_blocks[-1] if settings_blocks else None)
-        if item is None:
+        last = settings_blocks[-1] if settings_blocks else None
+        target = state.setter.get(diagnosis.about) or last
+        if target is None:
             continue
-        earlier = verdicts.get(item.block.line)
+        earlier = verdicts.get(target.block.line)
         if earlier is not None and earlier.status != BROKEN:
             continue  # a block that could not be merged says so instead
-        reason, fix, codes = diagnosis.message, diagnosis.fix, (diagnosis.code,)
+        reason, fix = diagnosis.message, diagnosis.fix
+        codes: tuple[str, ...] = (diagnosis.code,)
         if earlier is not None:  # one block, several mistakes: all of them, in order
             reason, fix = f"{earlier.reason} Also: {reason}", f"{earlier.fix} Then: {fix}"
             codes = (*earlier.checks, *codes)
-        verdicts[item.block.line] = Verdict(item.block, BROKEN, reason, fix, codes)
+        verdicts[target.block.line] = Verdict(target.block, BROKEN, reason, fix, codes)
     for item in read:
         if item.block.line in verdicts:
             continue
-        if error and item.kind == SETTINGS:
+        if error and item.kind == Kind.SETTINGS:
             verdicts[item.block.line] = Verdict(item.block, BROKEN, f"Django stops: {error}")
         else:
             verdicts[item.block.line] = Verdict(item.block, WORKS)
@@ -208,7 +249,7 @@ def _dotted_names(tree: ast.Module | None) -> set[str]:
 
 
 def _installs(item: ReadBlock) -> list[str] | None:
-    if item.kind == REQUIREMENTS:
+    if item.kind == Kind.REQUIREMENTS:
         return [text.split("#")[0].strip() for text in item.block.source.splitlines() if text]
     args = []
     for text in item.block.source.splitlines():

@@ -106,7 +106,6 @@ _RULE_CHECKS = (
         blame=STORAGE_SETTINGS,
     ),
 )
-_CHECKS_BY_NAME = {check.name: check for check in _RULE_CHECKS}
 #: One "setting-has-effect" check per storage setting the project sets, on its block.
 _SETTING_EFFECT = ("staticfiles-storage-ignored", "storages-ignored")
 
@@ -119,6 +118,7 @@ def static_setup(facts: Facts, line: Line) -> StaticSetup:
         facts["installed_apps"],
         frozenset(name for name, overridden in facts["overridden"].items() if overridden),
         facts.get("staticfiles_storage") or "",
+        whitenoise_storage=facts.get("whitenoise_storage", False),
     )
 
 
@@ -127,15 +127,14 @@ def configuration_checks(facts: Facts, line: Line) -> list[CheckResult]:
     setup = static_setup(facts, line)
     mistakes = find_mistakes(setup)
 
-    def rule_check(name: str) -> list[CheckResult]:
-        check = _CHECKS_BY_NAME[name]
+    def rule_check(check: _RuleCheck) -> list[CheckResult]:
         if not check.applies(setup):
             return []
         failed = [finding for finding in mistakes if finding.rule.name in check.rules]
         return [
-            broken(name, check.expected, finding, check.evidence(setup), check.blame)
+            broken(check.name, check.expected, finding, check.evidence(setup), check.blame)
             for finding in failed
-        ] or [outcome(name, True, check.expected, blame=check.blame)]
+        ] or [outcome(check.name, True, check.expected, blame=check.blame)]
 
     middleware_errors = "\n".join(f"{p}: {e}" for p, e in facts["middleware_errors"].items())
     storage_error = facts["staticfiles_storage_error"]
@@ -148,11 +147,7 @@ def configuration_checks(facts: Facts, line: Line) -> list[CheckResult]:
             blame=tuple(name for name in _NAMED_SETTINGS if name in facts["check_output"]) or None,
         ),
         *_setting_effects(setup, mistakes),
-        _from_rule(
-            "default-storage", "default file storage works",
-            facts["default_storage_error"] and found("storages-without-default"),
-            blame="STORAGES", evidence=facts["default_storage_error"] or "",
-        ),
+        _default_storage(facts["default_storage_error"], line),
         _from_rule(
             "middleware-importable", "every MIDDLEWARE entry can be imported",
             middleware_errors and found("middleware-not-importable", errors=middleware_errors),
@@ -163,10 +158,19 @@ def configuration_checks(facts: Facts, line: Line) -> list[CheckResult]:
             storage_error and found("storage-not-importable", error=storage_error),
             blame=STORAGE_SETTINGS,
         ),
-        *rule_check("runserver-nostatic-order"),
-        *rule_check("whitenoise-after-security-middleware"),
-        *rule_check("whitenoise-storage-needs-middleware"),
+        *(result for check in _RULE_CHECKS for result in rule_check(check)),
     ]  # fmt: skip
+
+
+def _default_storage(error: str | None, line: Line) -> CheckResult:
+    """Default storage broken: WN204 where STORAGES lacks "default", else Django's error."""
+    name, expected = "default-storage", "default file storage works"
+    missing_default = found("storages-without-default")
+    if not error:
+        return outcome(name, True, expected, blame="STORAGES")
+    if "'default'" in error and missing_default.rule.lines.contains(line):
+        return broken(name, expected, missing_default, error, "STORAGES")
+    return CheckResult(name, False, expected, error, "STORAGES")
 
 
 def _setting_effects(setup: StaticSetup, mistakes: list[Finding]) -> list[CheckResult]:

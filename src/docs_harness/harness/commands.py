@@ -12,14 +12,15 @@ from dataclasses import dataclass, field, replace
 
 from ..verdicts import StrEnum
 
+# The project startproject makes; ``cd`` into it is the only move a page may make.
+from .project import PROJECT
+
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
 _PYTHONS = {"python", "python3"}
 _PIP_OPTIONS_WITH_VALUES = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable"}
 _ENVIRONMENT_ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")
 #: The port runserver and gunicorn listen on when the command names none.
 DEFAULT_PORT = 8000
-#: The project folder startproject makes; ``cd`` into it is the only move allowed.
-PROJECT_NAME = "mysite"
 
 
 class CommandError(ValueError):
@@ -149,20 +150,20 @@ def _read_argv(argv: list[str], text: str, line: int) -> Command:
         "startproject",
     ]:
         args = argv[argv.index("startproject") + 1 :]
-        if args[:1] != [PROJECT_NAME] or len(args) > 1:
+        if args[:1] != [PROJECT] or len(args) > 1:
             raise CommandError(
-                f"pages start from `django-admin startproject {PROJECT_NAME}`; got {text!r}",
+                f"pages start from `django-admin startproject {PROJECT}`; got {text!r}",
                 line,
             )
         return Command(CommandKind.STARTPROJECT, text, tuple(args), line)
     if argv[0] == "cd":
-        if argv[1:] != [PROJECT_NAME]:
-            raise CommandError(f"the only folder a page can cd into is {PROJECT_NAME}", line)
+        if argv[1:] != [PROJECT]:
+            raise CommandError(f"the only folder a page can cd into is {PROJECT}", line)
         return Command(CommandKind.CD, text, tuple(argv[1:]), line)
     raise CommandError(
         f"the harness does not know how to run {text!r}; it runs 'pip install ...', "
         "'python -m pip install ...', 'python manage.py ...', 'gunicorn ...', 'curl ...', "
-        f"'django-admin startproject {PROJECT_NAME}' and 'cd {PROJECT_NAME}'",
+        f"'django-admin startproject {PROJECT}' and 'cd {PROJECT}'",
         line,
     )
 

@@ -83,13 +83,13 @@ def apply_shell(ctx: PageContext, block: Block) -> None:
         last = index == len(commands) - 1
         expect_failure = expects_error and last
         handler = _HANDLERS[command.kind]
+        result = handler.run(ctx, command, block, expect_failure)
         if (command.output or expect_failure) and not handler.shows_output:
             raise BlockFailed(
                 "fence",
                 "output and errors only on manage.py and curl commands",
                 f"{command.text!r} shows output or is expected to fail",
             )
-        result = handler.run(ctx, command, block, expect_failure)
         if command.output and result is not None:
             _check_output(ctx, command, block, result)
         if expect_failure and result is not None:

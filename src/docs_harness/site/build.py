@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 from ..report import load_reports
 from .compatibility import MATRIX_MARKER, compatibility_table
@@ -40,7 +41,9 @@ class SiteBuild:
         self.expected: list[str] = []
         self.root = Path.cwd()
 
-    def configure(self, config: Mapping, environ: Mapping[str, str] = os.environ) -> None:
+    def configure(
+        self, config: MutableMapping[str, Any], environ: Mapping[str, str] = os.environ
+    ) -> None:
         self.root = Path(config["config_file_path"]).resolve().parent
         default_reports = self.root / "build" / "examples-report"
         report_dir = Path(environ.get("DOCS_REPORTS", default_reports))
