@@ -98,9 +98,7 @@ _RULE_CHECKS = (
         "whitenoise-storage-needs-middleware",
         f"{WHITENOISE_MIDDLEWARE} in MIDDLEWARE",
         ("storage-without-middleware",),
-        lambda setup: (
-            WHITENOISE_MIDDLEWARE not in setup.middleware and "whitenoise" in setup.backend
-        ),
+        lambda setup: WHITENOISE_MIDDLEWARE not in setup.middleware and setup.whitenoise_storage,
         lambda setup: f"MIDDLEWARE = {list(setup.middleware)}",
         # The storage block is what needs the middleware, whatever MIDDLEWARE shows.
         blame=STORAGE_SETTINGS,
