@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.published import ROOT, MikeServer, expected_lines, publish_copy
+from .published import ROOT, MikeServer, expected_lines, publish_copy
 
 REPORTS = Path(os.environ.get("DOCS_REPORTS", ROOT / "build" / "examples-report"))
 SCREENSHOTS = ROOT / "build" / "site-screenshots"

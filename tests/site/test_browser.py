@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from docs_harness.fences import parse_blocks
-from tests.site.published import EDIT_URI, ROOT
+
+from .published import EDIT_URI, ROOT
 
 TUTORIAL = "tutorial/deploy-with-whitenoise/"
 DESKTOP = {"width": 1280, "height": 900}

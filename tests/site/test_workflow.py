@@ -7,7 +7,7 @@ import shlex
 
 import yaml
 
-from tests.site.published import ROOT
+from .published import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "docs.yml"
 
