@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -85,9 +86,22 @@ def _install_line(session: nox.Session, line: Line) -> None:
     )
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+# nox stops its running command on KeyboardInterrupt (Ctrl-C) but dies at once on
+# SIGTERM or SIGHUP and leaves it running; treat those as Ctrl-C too.
+for _signum in (signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_signum, _interrupt)
+#: On Ctrl-C pytest is signalled with nox and needs no head start; the harness needs a
+#: moment to stop its servers and remove its projects before nox would SIGKILL it.
+STOP_TIMEOUTS = {"interrupt_timeout": 0.1, "terminate_timeout": 5.0}
+
+
 def _pytest(session: nox.Session, line: Line, *args: str) -> None:
     _install_line(session, line)
-    session.run("python", "-m", "pytest", *args, *session.posargs)
+    session.run("python", "-m", "pytest", *args, *session.posargs, **STOP_TIMEOUTS)
 
 
 @nox.session(name="test-examples")
@@ -98,7 +112,7 @@ def _pytest(session: nox.Session, line: Line, *args: str) -> None:
 )
 def test_examples(session: nox.Session, line: Line) -> None:
     """Run every block in docs/ on one Django line (-- --docs-dir DIR for another folder)."""
-    _pytest(session, line, "tests/docs")
+    _pytest(session, line, "tests/docs", "-rfE")  # skips are in the harness's own summary
 
 
 @nox.session(name="test-harness")

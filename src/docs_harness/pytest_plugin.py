@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from .harness import processes
 from .harness.pages import PageRunner
-from .harness.servers import stop_all
+from .harness.profile import write_profile
+from .harness.result_store import ResultStore, environment_key
 from .harness.updates import apply_updates
-from .report import build_report, report_path, summary_line, write_report
+from .report import build_report, report_path, summary_lines, write_report
 from .verdicts import Environment
+from .versions import format_line
 
 __all__ = [
     "RUNNER_KEY",
@@ -45,6 +48,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="build/examples-report",
         help="where django-<X.Y>.json goes (default: build/examples-report in the rootdir)",
     )
+    group.addoption(
+        "--results-dir",
+        default=".docs-results",
+        help="verdicts kept between runs, one folder per line (default: .docs-results)",
+    )
+    group.addoption(
+        "--fresh",
+        action="store_true",
+        help="run every page, ignoring (and then refreshing) the stored verdicts",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +67,16 @@ def page_runner(
     return pytestconfig.stash[RUNNER_KEY].started(tmp_path_factory.mktemp("projects"))
 
 
-def _stop_servers_and_exit(signum: int, frame: object) -> None:
-    stop_all()
-    raise KeyboardInterrupt(f"stopped by signal {signum}")
+#: The signals that stop a run: Ctrl-C, and what CI cancellation, ``timeout``, container
+#: stops and a closed terminal send.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop_run(signum: int, frame: object) -> None:
+    if processes.STOP.is_set():
+        return  # already stopping (nox follows Ctrl-C with SIGTERM)
+    processes.stop_all()
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
 
 
 def _in_rootdir(config: pytest.Config, option: str) -> Path:
@@ -64,11 +84,21 @@ def _in_rootdir(config: pytest.Config, option: str) -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # A cancelled run (SIGTERM) skips `finally` blocks; stop our servers anyway.
-    atexit.register(stop_all)
-    signal.signal(signal.SIGTERM, _stop_servers_and_exit)
+    # Children stop with the run however it ends; the run stops with nox if nox is killed.
+    atexit.register(processes.stop_all)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _stop_run)
+    processes.die_with_parent()
+    environment = Environment.installed()
+    # Until this run finishes, no report may claim it did.
+    report_path(_in_rootdir(config, "--report-dir"), environment).unlink(missing_ok=True)
+    store = ResultStore(
+        _in_rootdir(config, "--results-dir") / f"django-{format_line(environment.line)}",
+        environment_key(config.rootpath / "examples"),
+        fresh=config.getoption("--fresh"),
+    )
     config.stash[RUNNER_KEY] = PageRunner(
-        _in_rootdir(config, "--docs-dir"), config.rootpath, Environment.installed()
+        _in_rootdir(config, "--docs-dir"), config.rootpath, environment, store
     )
 
 
@@ -81,12 +111,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     runner = config.stash[RUNNER_KEY]
+    for warning in runner.store.warnings if runner.store else ():
+        terminalreporter.write_line(f"warning: {warning}", yellow=True)
     verdicts = runner.finished_verdicts()
     if not verdicts:
         return
     path = report_path(_in_rootdir(config, "--report-dir"), runner.environment)
     write_report(path, build_report(runner.environment, verdicts))
-    terminalreporter.write_line(summary_line(runner.environment, verdicts))
+    write_profile(path.with_name(f"profile-{path.name}"), runner.pages, processes.started)
+    for line in summary_lines(runner.environment, verdicts):
+        terminalreporter.write_line(line)
     terminalreporter.write_line(f"report: {path}")
     # pytest-examples defines --update-examples; it means the same here.
     if config.getoption("--update-examples", default=False):

@@ -75,6 +75,8 @@ def _block_entry(verdict: Reported, fixes: bool) -> dict[str, Any]:
     }
     if fixes:
         entry["fix"] = verdict.fix
+    if reused := getattr(verdict, "reused", None):
+        entry["reused"] = {"key": reused.key, "finished": reused.finished}
     return entry
 
 
@@ -83,18 +85,22 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     path.write_text(json.dumps(report, indent=2) + "\n")
 
 
-def summary_line(environment: Environment, verdicts: list[BlockVerdict]) -> str:
+def summary_lines(environment: Environment, verdicts: list[BlockVerdict]) -> list[str]:
+    """The counts on one line, then each skipped block and its reason on a line of its own."""
+
     def count(status: Status) -> list[BlockVerdict]:
         return [v for v in verdicts if v.status == status]
 
     skipped = count(Status.SKIPPED)
     executed = len(verdicts) - len(skipped) - len(count(Status.NOT_APPLICABLE))
-    reasons = "; ".join(f"{v.block.location}: {v.reason}" for v in skipped)
-    return (
-        f"Django {environment.django}: {executed} executed, {len(skipped)} skipped"
-        + (f" ({reasons})" if reasons else "")
-        + f", {len(count(Status.NOT_APPLICABLE))} not applicable, {len(count(Status.FAILED))} failed"
+    reused = [v.reused.finished for v in verdicts if v.reused]
+    counts = (
+        f"Django {environment.django}: {executed} executed, {len(skipped)} skipped, "
+        f"{len(count(Status.NOT_APPLICABLE))} not applicable, {len(count(Status.FAILED))} failed"
     )
+    if reused:
+        counts += f" ({len(reused)} reused from runs of {min(reused)[:16]} to {max(reused)[:16]})"
+    return [counts, *(f"  skipped {v.block.location}: {v.reason}" for v in skipped)]
 
 
 def failure_message(verdict: BlockVerdict, environment: Environment) -> str:
@@ -133,6 +139,11 @@ class LineReport:
     @property
     def run_date(self) -> str:
         return self.finished[:10] or "unknown"
+
+    def run_date_of(self, entry: dict[str, Any]) -> str:
+        """The date of the run that produced this entry: an earlier one if it was reused."""
+        reused = entry.get("reused") or {}
+        return str(reused.get("finished") or self.finished)[:10] or "unknown"
 
     def result(self, file: str, line: int, digest: str) -> dict[str, Any] | None:
         """The block's entry, or None when the report has no entry for this exact text."""

@@ -80,6 +80,15 @@ class OutputUpdate:
     indent: int = 0
 
 
+@dataclass(frozen=True)
+class Reuse:
+    """A verdict taken from the result store: the key it was stored under, and when the
+    run that produced it finished."""
+
+    key: str
+    finished: str
+
+
 @dataclass
 class BlockVerdict:
     """What a page run says about one block; failures explain a FAILED status."""
@@ -90,6 +99,7 @@ class BlockVerdict:
     checks: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     updates: list[OutputUpdate] = field(default_factory=list)
+    reused: Reuse | None = None
 
     @property
     def fix(self) -> str:

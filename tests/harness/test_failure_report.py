@@ -15,10 +15,13 @@ from .test_catches_mistakes import MISTAKES, fence_line
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_harness(docs: Path, reports: Path) -> subprocess.CompletedProcess[str]:
+def run_harness(docs: Path, reports: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest on ``docs``, its stored results beside the reports unless ``args`` say where."""
+    if "--results-dir" not in args:
+        args = (*args, "--results-dir", str(reports.parent / "results"))
     return subprocess.run(
         [sys.executable, "-m", "pytest", str(ROOT / "tests" / "docs" / "test_docs.py"),
-         "--docs-dir", str(docs), "--report-dir", str(reports)],
+         "--docs-dir", str(docs), "--report-dir", str(reports), *args],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
 

@@ -1,16 +1,22 @@
-"""Find the pages under a docs folder and run each once, one page per core at a time."""
+"""Find the pages under a docs folder and run each once, one page per core at a time,
+reusing a page's stored verdicts while its key is unchanged."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..fences import Block
 from ..verdicts import BlockVerdict, Environment
+from . import processes
 from .extract import extract_blocks
 from .project import ProjectFactory
+from .result_store import ResultStore
 from .scenario import run_page
 
 
@@ -21,25 +27,39 @@ def display_path(path: Path, root: Path) -> Path:
         return path.resolve()
 
 
+@dataclass
+class Page:
+    path: Path
+    text: bytes
+    blocks: list[Block]
+    #: Seconds its run took; None until it ran, 0 when its verdicts were reused
+    seconds: float | None = None
+    reused: bool = False
+
+
 class PageRunner:
     """Extracts blocks at collection time; runs every page the first time a verdict is asked."""
 
-    def __init__(self, docs_dir: Path, root: Path, environment: Environment) -> None:
+    def __init__(
+        self,
+        docs_dir: Path,
+        root: Path,
+        environment: Environment,
+        store: ResultStore | None = None,
+    ) -> None:
         if not docs_dir.is_dir():
             raise FileNotFoundError(f"--docs-dir {docs_dir} is not a folder")
         self.docs_dir = docs_dir
         self.root = root
         self.environment = environment
-        self.pages = {
-            display_path(p, root): _blocks_of(p, display_path(p, root))
-            for p in sorted(docs_dir.rglob("*.md"))
-        }
+        self.store = store
+        self.pages = [_page(p, display_path(p, root)) for p in sorted(docs_dir.rglob("*.md"))]
         self._factory: ProjectFactory | None = None
         self._verdicts: dict[tuple[Path, int], BlockVerdict] | None = None
         self._lock = threading.Lock()
 
     def blocks(self) -> list[Block]:
-        return [block for blocks in self.pages.values() for block in blocks]
+        return [block for page in self.pages for block in page.blocks]
 
     def started(self, workdir: Path) -> PageRunner:
         self._factory = ProjectFactory(workdir)
@@ -64,14 +84,43 @@ class PageRunner:
         workers = int(os.environ.get("DOCS_HARNESS_WORKERS", os.cpu_count() or 2))
         factory = self._factory
         assert factory is not None, "started() makes the project factory first"
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            runs = [
-                pool.submit(run_page, blocks, self.environment, factory, f"page{index}")
-                for index, blocks in enumerate(self.pages.values())
-            ]
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            runs: list[Future[list[BlockVerdict]]] = []
+            for index, page in enumerate(self.pages):
+                stored = self.store.get(page.path, page.text, page.blocks) if self.store else None
+                if stored is not None:
+                    page.seconds, page.reused = 0.0, True
+                    runs.append(_done(stored))
+                else:
+                    runs.append(pool.submit(self._run_page, page, factory, f"page{index}"))
             verdicts = [verdict for run in runs for verdict in run.result()]
+        except BaseException:
+            # Told to stop (or broken): nothing new starts, every child stops, the
+            # pages still running see that at their next command, and their
+            # projects go.
+            processes.stop_all()
+            pool.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(factory.workdir, ignore_errors=True)
+            raise
+        pool.shutdown()
         return {(v.block.path, v.block.line): v for v in verdicts}
 
+    def _run_page(self, page: Page, factory: ProjectFactory, name: str) -> list[BlockVerdict]:
+        start = time.perf_counter()
+        verdicts = run_page(page.blocks, self.environment, factory, name)
+        page.seconds = time.perf_counter() - start
+        if self.store is not None:
+            self.store.put(page.path, page.text, verdicts)  # only reached if the page finished
+        return verdicts
 
-def _blocks_of(path: Path, shown: Path) -> list[Block]:
-    return extract_blocks(path, path.read_text(encoding="utf-8"), shown)
+
+def _done(verdicts: list[BlockVerdict]) -> Future[list[BlockVerdict]]:
+    future: Future[list[BlockVerdict]] = Future()
+    future.set_result(verdicts)
+    return future
+
+
+def _page(path: Path, shown: Path) -> Page:
+    raw = path.read_bytes()
+    return Page(shown, raw, extract_blocks(path, raw.decode("utf-8"), shown))

@@ -12,7 +12,6 @@ import difflib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
+from . import processes
 from .collect_cache import CollectCache
 from .settings_merge import apply_snippet, delete_settings
 
@@ -145,7 +145,9 @@ class ProjectFactory:
     def _make_template(self) -> Path:
         root = self.workdir / "startproject"
         root.mkdir(parents=True)
-        result = run_command([_django_admin(), "startproject", PROJECT, str(root)], cwd=root)
+        result = run_command(
+            [_django_admin(), "startproject", PROJECT, str(root)], cwd=root, kind="startproject"
+        )
         if not result.ok:
             raise RuntimeError(f"django-admin startproject failed:\n{result.output}")
         project = Project(root, "")
@@ -177,20 +179,18 @@ def _django_admin() -> str:
 
 
 def run_command(
-    argv: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+    argv: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: str = "",
+    kind: str = "command",
 ) -> CommandResult:
     """Run to the end; stdout and stderr interleaved as a terminal shows them."""
-    completed = subprocess.run(
-        argv,
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
+    returncode, output = processes.run(
+        argv, kind=kind, cwd=cwd, env=env, stdin=stdin, timeout=COMMAND_TIMEOUT
     )
-    return CommandResult(tuple(argv), completed.returncode, completed.stdout)
+    return CommandResult(tuple(argv), returncode, output)
 
 
 @dataclass
@@ -219,7 +219,11 @@ class Project:
         extra: Mapping[str, str] = {},  # noqa: B006
     ) -> CommandResult:
         return run_command(
-            self.manage_argv(args), cwd=self.root, env=self.env(extra=extra), stdin=stdin
+            self.manage_argv(args),
+            cwd=self.root,
+            env=self.env(extra=extra),
+            stdin=stdin,
+            kind=f"manage.py {args[0]}" if args else "manage.py",
         )
 
     def manage_argv(self, args: tuple[str, ...]) -> list[str]:
@@ -248,6 +252,7 @@ class Project:
             [sys.executable, "-c", FACTS_SCRIPT.read_text(), *args],
             cwd=self.root,
             env=self.env(production=production, extra=extra),
+            kind="settings read",
         )
         reports = [line for line in result.output.splitlines() if line.startswith("{")]
         try:

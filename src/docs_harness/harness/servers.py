@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import time
@@ -11,6 +9,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import processes
 
 READY_TIMEOUT = 30.0
 
@@ -64,23 +64,14 @@ def serve(
         log.write(f"$ {' '.join(argv)}\n".encode())
         log.flush()
         start = log.tell()  # the log may hold an earlier server's output
-        process = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # so stopping it stops its children too
-        )
+        process = processes.start(argv, kind="server", cwd=cwd, env=env, stdout=log)
     server = Server(port, log_path, start)
-    _running.add(process)
     try:
         _wait_until_ready(process, server)
         yield server
     finally:
-        _stop(process)
-        _running.discard(process)
+        processes.stop(process)
+        processes.forget(process)
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:
@@ -89,6 +80,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     address = f"127.0.0.1:{server.port}"
     while time.monotonic() < deadline:
+        processes.check_not_stopped()
         if process.poll() is not None:
             raise ServerError(
                 f"the server exited with code {process.returncode} before it "
@@ -106,26 +98,3 @@ def _wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:
         f"the server did not accept connections on 127.0.0.1:{server.port} within "
         f"{READY_TIMEOUT:.0f} s:\n{server.output_tail()}"
     )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the whole process group, even if its leader has already exited."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        process.wait()
-
-
-#: Servers started and not yet stopped, for stop_all().
-_running: set[subprocess.Popen[bytes]] = set()
-
-
-def stop_all() -> None:
-    """Stop every server still running; for exits that skip ``finally`` blocks."""
-    for process in list(_running):
-        _stop(process)
-        _running.discard(process)

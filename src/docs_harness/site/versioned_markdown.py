@@ -122,7 +122,7 @@ def _badge(results: dict[str, dict | None], reports: dict[str, LineReport], link
     passed = [line for line, entry in results.items() if entry and entry["status"] == Status.PASSED]
     if passed:
         versions = ", ".join(reports[line].django for line in passed)
-        dates = sorted({reports[line].run_date for line in passed})
+        dates = sorted({reports[line].run_date_of(results[line] or {}) for line in passed})
         title = f"Passed on Django {versions} (run {' to '.join(dates[:1] + dates[1:][-1:])})"
         return f'[✓ Django {_runs(passed, list(reports))}]({link} "{title}"){{ .block-badge }}'
     skipped = [entry for entry in results.values() if entry and entry["status"] == Status.SKIPPED]
