@@ -1,11 +1,13 @@
 """The floor under one Django line: startproject, collectstatic and one request.
 
-Run by ``nox -s bench``; prints the seconds each step took, with the Django installed
-in the running interpreter.
+Run by ``nox -s bench``; prints the seconds each step took (``--json``: as JSON), with
+the Django installed in the running interpreter.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 import tempfile
 import time
 from functools import partial
@@ -45,6 +47,9 @@ def main() -> None:
             assert response.status == 200, response.describe()
         steps.append(("server + one request", time.perf_counter() - mark))
     total = time.perf_counter() - start
+    if "--json" in sys.argv:
+        print(json.dumps({**dict(steps), "total": total}))
+        return
     for name, seconds in steps:
         print(f"floor  {name:<22}{seconds:6.2f} s")
     print(f"floor  {'total':<22}{total:6.2f} s")

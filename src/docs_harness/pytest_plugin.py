@@ -118,7 +118,9 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         return
     path = report_path(_in_rootdir(config, "--report-dir"), runner.environment)
     write_report(path, build_report(runner.environment, verdicts))
-    write_profile(path.with_name(f"profile-{path.name}"), runner.pages, processes.started)
+    write_profile(
+        path.with_name(f"profile-{path.name}"), runner.pages, processes.started, processes.seconds
+    )
     for line in summary_lines(runner.environment, verdicts):
         terminalreporter.write_line(line)
     terminalreporter.write_line(f"report: {path}")

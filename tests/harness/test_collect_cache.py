@@ -40,3 +40,32 @@ def test_a_page_with_other_settings_runs_collectstatic_itself(run_fresh):
     assert other != PRODUCTION_PAGE
     verdict = collect_verdict(run_fresh(other))
     assert verdict.status == Status.PASSED and "collectstatic-reused" not in verdict.checks
+
+
+def _with_setting(line: str) -> str:
+    return PRODUCTION_PAGE.replace(
+        'STATIC_ROOT = BASE_DIR / "staticfiles"\n',
+        f'STATIC_ROOT = BASE_DIR / "staticfiles"\n{line}\n',
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "reused"),
+    [
+        ("DEBUG = False", True),  # read when serving, never while collecting
+        ("WHITENOISE_MAX_AGE = 60", True),  # read by the middleware only
+        ("WHITENOISE_KEEP_ONLY_HASHED_FILES = True", False),  # read by the storage
+        ('WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["css"]', False),
+        ("FILE_UPLOAD_PERMISSIONS = 0o600", False),  # the collected files' modes
+    ],
+)
+def test_only_settings_collectstatic_reads_decide_whether_its_result_is_shared(
+    run_fresh, setting, reused
+):
+    run_fresh(PRODUCTION_PAGE)
+    other = _with_setting(setting)
+    assert other != PRODUCTION_PAGE
+    verdicts = run_fresh(other)
+    assert ("collectstatic-reused" in collect_verdict(verdicts).checks) is reused
+    if reused:  # the shared files pass the same production checks
+        assert all(v.status in (Status.PASSED, Status.NOT_APPLICABLE) for v in verdicts)

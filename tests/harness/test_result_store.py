@@ -61,7 +61,9 @@ def test_a_stored_page_comes_back_marked_with_its_key_and_date(tmp_path):
 )
 def test_any_changed_input_misses(tmp_path, change):
     blocks = blocks_of(tmp_path, PAGE)
-    ResultStore(tmp_path / "store", "env-1").put(Path("page.md"), PAGE.encode(), verdicts_for(blocks))
+    ResultStore(tmp_path / "store", "env-1").put(
+        Path("page.md"), PAGE.encode(), verdicts_for(blocks)
+    )
     text = PAGE.replace("check", "check --deploy") if change == "page text" else PAGE
     store = ResultStore(
         tmp_path / "store", "env-2" if change == "environment" else "env-1", fresh=change == "fresh"

@@ -15,10 +15,16 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Settings that change what collectstatic writes; WHITENOISE_* are added to these.
+#: The settings collectstatic's output depends on: where files come from and go, how
+#: they are named and compressed, and the modes they are written with. DEBUG and the
+#: WhiteNoise settings the middleware reads at run time are not among them.
 _INPUTS = (
-    "DEBUG", "INSTALLED_APPS", "STATIC_ROOT", "STATIC_URL", "STATICFILES_DIRS",
-    "STATICFILES_FINDERS", "STATICFILES_STORAGE", "STORAGES",
+    "INSTALLED_APPS", "STATIC_ROOT", "STATIC_URL", "STATICFILES_DIRS", "STATICFILES_FINDERS",
+    "STATICFILES_STORAGE", "STORAGES", "FILE_UPLOAD_PERMISSIONS",
+    "FILE_UPLOAD_DIRECTORY_PERMISSIONS",
+    # Read by WhiteNoise's storage classes (storage.py) while collecting
+    "WHITENOISE_SKIP_COMPRESS_EXTENSIONS", "WHITENOISE_KEEP_ONLY_HASHED_FILES",
+    "WHITENOISE_MANIFEST_STRICT",
 )  # fmt: skip
 _NOT_SOURCES = {"__pycache__", "settings.py", "db.sqlite3"}
 _ROOT_MARK = "<project>"
@@ -37,9 +43,7 @@ class CollectCache:
         self._lock = threading.Lock()
 
     def key(self, root: Path, args: tuple[str, ...], declared: dict[str, object]) -> str:
-        settings = {
-            k: v for k, v in declared.items() if k in _INPUTS or k.startswith("WHITENOISE_")
-        }
+        settings = {k: v for k, v in declared.items() if k in _INPUTS}
         digest = hashlib.sha256(
             json.dumps([args, settings], sort_keys=True, default=str)
             .replace(str(root), _ROOT_MARK)

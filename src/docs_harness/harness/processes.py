@@ -33,8 +33,15 @@ class Interrupted(BaseException):
 STOP = threading.Event()
 _live: set[subprocess.Popen] = set()
 _lock = threading.RLock()  # re-entered by a signal handler in the same thread
-#: What was started, by kind ("interpreter", "server", "collectstatic", ...)
+#: What was started, by kind ("settings read", "server", "manage.py collectstatic", ...)
 started: Counter[str] = Counter()
+#: Seconds spent waiting on each kind: to the end of a command, to a server's readiness
+seconds: Counter[str] = Counter()
+
+
+def spent(kind: str, duration: float) -> None:
+    with _lock:
+        seconds[kind] += duration
 
 
 def _load_prctl():
@@ -107,6 +114,7 @@ def run(
         output, _ = process.communicate(stdin, timeout=timeout)
     except subprocess.TimeoutExpired:
         stop(process)
+        process.communicate()  # closes the pipes
         raise
     finally:
         forget(process)

@@ -15,13 +15,16 @@ class TimedPage(Protocol):
     reused: bool
 
 
-def write_profile(path: Path, pages: Sequence[TimedPage], started: Counter[str]) -> None:
+def write_profile(
+    path: Path, pages: Sequence[TimedPage], started: Counter[str], seconds: Counter[str]
+) -> None:
     profile: dict[str, Any] = {
         "pages": [
             {"page": page.path.as_posix(), "seconds": page.seconds, "reused": page.reused}
             for page in pages
         ],
         "started": dict(sorted(started.items())),
+        "seconds": {kind: round(spent, 1) for kind, spent in sorted(seconds.items())},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(profile, indent=2) + "\n")

@@ -67,7 +67,9 @@ def serve(
         process = processes.start(argv, kind="server", cwd=cwd, env=env, stdout=log)
     server = Server(port, log_path, start)
     try:
+        ready = time.perf_counter()
         _wait_until_ready(process, server)
+        processes.spent("server", time.perf_counter() - ready)
         yield server
     finally:
         processes.stop(process)
