@@ -76,6 +76,9 @@ def _expose_pyenv_interpreters() -> None:
 
 _expose_pyenv_interpreters()
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+# uv leaves .py files uncompiled, and the harness's commands run with
+# PYTHONDONTWRITEBYTECODE, so every new interpreter would compile Django again.
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 
 def _install_line(session: nox.Session, line: Line) -> None:
