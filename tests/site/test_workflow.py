@@ -73,3 +73,19 @@ def test_the_workflow_names_only_sessions_the_noxfile_has():
                 if not session.startswith("${{"):
                     assert session.split("(")[0] in known, f"{line!r}: no session {session}"
     assert {"test-harness", "lint", "docs-build", "test-site", "docs-deploy"} <= known
+
+
+def test_each_line_restores_its_stored_verdicts_except_on_the_weekly_cold_run():
+    workflow = _workflow()
+    assert "schedule" in workflow[True]
+    steps = workflow["jobs"]["examples"]["steps"]
+    restore = next(s for s in steps if s.get("uses", "").startswith("actions/cache/restore"))
+    save = next(s for s in steps if s.get("uses", "").startswith("actions/cache/save"))
+    assert restore["if"] == "github.event_name != 'schedule'"
+    assert restore["with"]["path"] == save["with"]["path"] == ".docs-results"
+    # One entry per line and run; a run restores the newest entry of its own line.
+    assert "${{ matrix.session }}" in save["with"]["key"]
+    assert restore["with"]["restore-keys"] == save["with"]["key"].rsplit("-${{", 1)[0] + "-"
+    names = [s.get("uses", s.get("run", "")) for s in steps]
+    assert names.index(restore["uses"]) < names.index('python -m nox -s "${{ matrix.session }}"')
+    assert names.index(save["uses"]) > names.index('python -m nox -s "${{ matrix.session }}"')
