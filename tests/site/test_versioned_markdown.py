@@ -189,3 +189,12 @@ Then that.
     assert "Run this:\n\n_An example for Django 4.2+ is not shown for Django 4.1._\n\n" in markdown
     assert "Why." not in markdown and "at length" not in markdown
     assert markdown.rstrip().endswith("Then that.")
+
+
+def test_a_reused_verdict_is_badged_with_the_date_of_the_run_that_produced_it():
+    reports = _reports({"4.2": ["passed", "passed", "not-applicable", "skipped"]})
+    first = next(iter(reports["4.2"].blocks.values()))
+    first["reused"] = {"key": "abc", "finished": "2026-10-01T09:00:00+00:00"}
+    markdown = _render(None, reports).markdown
+    assert '"Passed on Django 4.2.9 (run 2026-10-01)"' in markdown
+    assert '"Passed on Django 4.2.9 (run 2026-11-24)"' in markdown  # the blocks run this time
