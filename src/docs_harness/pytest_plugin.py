@@ -8,9 +8,7 @@ runs that prove the pages load it. Paths default to the rootdir pytest found
 
 from __future__ import annotations
 
-import atexit
 import platform
-import signal
 from pathlib import Path
 
 import pytest
@@ -67,28 +65,13 @@ def page_runner(
     return pytestconfig.stash[RUNNER_KEY].started(tmp_path_factory.mktemp("projects"))
 
 
-#: The signals that stop a run: Ctrl-C, and what CI cancellation, ``timeout``, container
-#: stops and a closed terminal send.
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def _stop_run(signum: int, frame: object) -> None:
-    if processes.STOP.is_set():
-        return  # already stopping (nox follows Ctrl-C with SIGTERM)
-    processes.stop_all()
-    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
-
-
 def _in_rootdir(config: pytest.Config, option: str) -> Path:
     return (config.rootpath / config.getoption(option)).resolve()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Children stop with the run however it ends; the run stops with nox if nox is killed.
-    atexit.register(processes.stop_all)
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _stop_run)
-    processes.die_with_parent()
+    processes.stop_on_signals()
     environment = Environment.installed()
     # Until this run finishes, no report may claim it did.
     report_path(_in_rootdir(config, "--report-dir"), environment).unlink(missing_ok=True)

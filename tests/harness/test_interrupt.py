@@ -139,3 +139,31 @@ def test_servers_die_with_a_killed_run(tmp_path):
         time.sleep(0.05)
 
     assert not alive(children), [command_of(pid) for pid in alive(children)]
+
+
+def test_check_docs_stopped_by_sigterm_exits_130_and_leaves_nothing_running(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(3):
+        (pages / f"serving-{n}.md").write_text(SERVING_PAGE.format(n=n))
+    run = subprocess.Popen(
+        [sys.executable, "-m", "docs_harness.check_docs", str(pages)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    children: dict[int, str] = {}
+    while not children and time.monotonic() < deadline and run.poll() is None:
+        children = descendants(run.pid)
+        time.sleep(0.05)
+    assert children, run.communicate()[0]
+
+    run.send_signal(signal.SIGTERM)
+    output, _ = run.communicate(timeout=STOP_WITHIN)
+    deadline = time.monotonic() + STOP_WITHIN
+    while alive(children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    assert run.returncode == 130, output
+    assert "stopped by SIGTERM; nothing was reported" in output
+    assert not alive(children), [command_of(pid) for pid in alive(children)]

@@ -13,12 +13,13 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from ..harness import processes
 from ..report import build_report, write_report
 from ..verdicts import Environment
 from .page_check import BROKEN, SAID, Verdict
 
-#: Exit statuses.
-NOTHING_BROKEN, SOMETHING_BROKEN, BAD_USAGE = 0, 1, 2
+#: Exit statuses; STOPPED is the shell's for a run ended by a signal (128 + SIGINT).
+NOTHING_BROKEN, SOMETHING_BROKEN, BAD_USAGE, STOPPED = 0, 1, 2, 130
 
 
 class UsageError(Exception):
@@ -51,11 +52,25 @@ def main(argv: list[str] | None = None) -> int:
         )
     except UsageError as exc:
         return _usage(str(exc))
-    # Imported here: page checks need Django, which the line above made sure of.
+    environment = Environment.installed()
+    processes.stop_on_signals()
+    try:
+        results = _check(files)
+    except KeyboardInterrupt as exc:
+        print(f"check-docs: {exc or 'stopped'}; nothing was reported", file=sys.stderr)
+        return STOPPED
+    if args.report:
+        write_report(args.report, build_report(environment, results, fixes=True))
+    broken = sum(v.status == BROKEN for v in results)
+    print(f"Django {environment.django}: {len(results)} blocks, {broken} broken")
+    return SOMETHING_BROKEN if broken else NOTHING_BROKEN
+
+
+def _check(files: list[Path]) -> list[Verdict]:
+    # Imported here: page checks need Django, which main() made sure of.
     from ..harness.project import ProjectFactory
     from .page_check import check_page
 
-    environment = Environment.installed()
     results: list[Verdict] = []
     with tempfile.TemporaryDirectory(prefix="check-docs-") as workdir:
         factory = ProjectFactory(Path(workdir))
@@ -65,11 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 detail = f": {verdict.reason}" if verdict.reason else ""
                 fix = f"\n    fix: {verdict.fix}" if verdict.fix else ""
                 print(f"{verdict.block.location}: {SAID[verdict.status]}{detail}{fix}")
-    if args.report:
-        write_report(args.report, build_report(environment, results, fixes=True))
-    broken = sum(v.status == BROKEN for v in results)
-    print(f"Django {environment.django}: {len(results)} blocks, {broken} broken")
-    return SOMETHING_BROKEN if broken else NOTHING_BROKEN
+    return results
 
 
 def _usage(message: str) -> int:

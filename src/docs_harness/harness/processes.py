@@ -8,6 +8,7 @@ each child asks the kernel for a signal when the harness thread that started it 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import os
@@ -170,3 +171,24 @@ def die_with_parent(signum: int = signal.SIGTERM) -> None:
         _prctl(_PR_SET_PDEATHSIG, signum)
         if os.getppid() == 1:  # the parent died before we asked
             os.kill(os.getpid(), signum)
+
+
+#: The signals that stop a run: Ctrl-C, and what CI cancellation, ``timeout``, container
+#: stops and a closed terminal send.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop_run(signum: int, frame: object) -> None:
+    if STOP.is_set():
+        return  # already stopping (nox follows Ctrl-C with SIGTERM)
+    stop_all()
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+
+def stop_on_signals() -> None:
+    """On any of STOP_SIGNALS: stop every child, then KeyboardInterrupt in the main thread.
+    Also stop them at exit, and stop this process when its own parent dies."""
+    atexit.register(stop_all)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _stop_run)
+    die_with_parent()
