@@ -60,12 +60,13 @@ def child(request: dict, prctl) -> None:
     os.dup2(stdin, 0)
     os.dup2(output, 1)
     os.dup2(output, 2)
-    encoding = {"encoding": "utf-8", "errors": "strict"}
-    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), **encoding)
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, **encoding)
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+    sys.stdout = io.TextIOWrapper(
+        io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True
+    )
     sys.stderr = io.TextIOWrapper(
-        io.FileIO(2, "w", closefd=False), write_through=True, encoding="utf-8",
-        errors="backslashreplace",
+        io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace",
+        write_through=True,
     )  # fmt: skip
     code = 0
     try:

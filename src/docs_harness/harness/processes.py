@@ -37,12 +37,12 @@ _lock = threading.RLock()  # re-entered by a signal handler in the same thread
 #: What was started, by kind ("settings read", "server", "manage.py collectstatic", ...)
 started: Counter[str] = Counter()
 #: Seconds spent waiting on each kind: to the end of a command, to a server's readiness
-seconds: Counter[str] = Counter()
+seconds: dict[str, float] = {}
 
 
 def spent(kind: str, duration: float) -> None:
     with _lock:
-        seconds[kind] += duration
+        seconds[kind] = seconds.get(kind, 0.0) + duration
 
 
 def _load_prctl():

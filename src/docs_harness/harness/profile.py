@@ -16,7 +16,7 @@ class TimedPage(Protocol):
 
 
 def write_profile(
-    path: Path, pages: Sequence[TimedPage], started: Counter[str], seconds: Counter[str]
+    path: Path, pages: Sequence[TimedPage], started: Counter[str], seconds: dict[str, float]
 ) -> None:
     profile: dict[str, Any] = {
         "pages": [
