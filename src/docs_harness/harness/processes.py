@@ -169,8 +169,6 @@ def die_with_parent(signum: int = signal.SIGTERM) -> None:
     """Ask for ``signum`` when our own parent dies (nox, killed before it could stop us)."""
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, signum)
-        if os.getppid() == 1:  # the parent died before we asked
-            os.kill(os.getpid(), signum)
 
 
 #: The signals that stop a run: Ctrl-C, and what CI cancellation, ``timeout``, container
