@@ -51,6 +51,9 @@ PREVIEW_BRANCH = "docs-preview"
 
 nox.options.default_venv_backend = "uv"
 nox.options.error_on_missing_interpreters = True
+# Keep each session's environment between runs; its install step still runs, so uv
+# brings it to what the session asks for (and the result store's key sees any change).
+nox.options.reuse_venv = "yes"
 nox.options.sessions = [
     "test-examples", "test-harness", "test-wheel", "lint", "typecheck", "docs-build", "test-site",
 ]  # fmt: skip

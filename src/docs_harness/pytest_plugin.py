@@ -96,6 +96,8 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     runner = config.stash[RUNNER_KEY]
     for warning in runner.store.warnings if runner.store else ():
         terminalreporter.write_line(f"warning: {warning}", yellow=True)
+    for note in runner.store.reused if runner.store else ():
+        terminalreporter.write_line(note)
     verdicts = runner.finished_verdicts()
     if not verdicts:
         return

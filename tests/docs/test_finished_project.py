@@ -1,18 +1,25 @@
 """The tutorial's finished project in examples/tutorial runs on the Django line
-installed here, and holds the files the tutorial writes."""
+installed here, and holds the files the tutorial writes.
+
+Like a page, these checks are kept in the result store once they have all passed, and
+reused while their key (examples/, the package, installed versions, Python, curl, OS,
+and here the tutorial and this file) is unchanged.
+"""
 
 from __future__ import annotations
 
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import pytest
 
+from docs_harness.harness import fetch
 from docs_harness.harness.extract import extract_blocks
-from docs_harness.harness.fetch import request
 from docs_harness.harness.http_checks import FOREVER, security_headers, served_by_whitenoise
 from docs_harness.harness.project import Project, run_command
 from docs_harness.harness.servers import serve
@@ -20,6 +27,42 @@ from docs_harness.harness.servers import serve
 ROOT = Path(__file__).resolve().parents[2]
 FINISHED = ROOT / "examples" / "tutorial"
 TUTORIAL = ROOT / "docs" / "tutorial" / "deploy-with-whitenoise.md"
+
+
+#: The result store's name for these checks, and their inputs besides the store's own.
+STORED_AS = Path("examples/tutorial")
+INPUTS = TUTORIAL.read_bytes() + Path(__file__).read_bytes()
+
+
+@dataclass
+class Stored:
+    #: When these checks last all passed with the same key: their pass is reused
+    reused_from: str | None
+    passed: set[str] = field(default_factory=set)
+
+
+@pytest.fixture(scope="module")
+def stored(page_runner, request: pytest.FixtureRequest) -> Iterator[Stored]:
+    store = page_runner.store
+    state = Stored(store.passed_before(STORED_AS, INPUTS) if store else None)
+    if store and state.reused_from:
+        store.reused.append(f"{STORED_AS}: passed on {state.reused_from}, reused")
+    yield state
+    checks = {item.originalname for item in request.node.collect() if hasattr(item, "originalname")}
+    if store and not state.reused_from and state.passed == checks:
+        store.put(STORED_AS, INPUTS, [])
+
+
+@pytest.fixture
+def check(stored: Stored, request: pytest.FixtureRequest) -> Iterator[bool]:
+    """False when this check's pass is reused; else it runs, and a pass is noted."""
+    if stored.reused_from:
+        yield False
+        return
+    failed_before = request.session.testsfailed
+    yield True
+    if request.session.testsfailed == failed_before:
+        stored.passed.add(request.node.originalname)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +75,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return project
 
 
-def test_the_tutorial_writes_the_files_of_the_finished_project():
+def test_the_tutorial_writes_the_files_of_the_finished_project(check):
+    if not check:
+        return
     file_blocks = [
         block
         for block in extract_blocks(TUTORIAL, TUTORIAL.read_text())
@@ -45,7 +90,10 @@ def test_the_tutorial_writes_the_files_of_the_finished_project():
         assert written.read_text() == block.source, f"{block.location} differs from {written}"
 
 
-def test_the_finished_project_serves_its_stylesheet_hashed_compressed_and_cached(project):
+def test_the_finished_project_serves_its_stylesheet_hashed_compressed_and_cached(check, request):
+    if not check:
+        return
+    project = request.getfixturevalue("project")
     printed = project.manage(
         (
             "shell",
@@ -59,7 +107,7 @@ def test_the_finished_project_serves_its_stylesheet_hashed_compressed_and_cached
     with serve(
         argv, cwd=project.root, env=project.env(), log_path=project.root / "gunicorn.log"
     ) as server:
-        get = partial(request, server.port)
+        get = partial(fetch.request, server.port)
         url = hashed.group(0)
         response = get(url)
         for check in (served_by_whitenoise(response, url), security_headers(response, url)):
@@ -70,7 +118,10 @@ def test_the_finished_project_serves_its_stylesheet_hashed_compressed_and_cached
         assert get("/static/css/site.css").header("cache-control") == "max-age=60, public"
 
 
-def test_the_finished_project_passes_the_system_checks(project):
+def test_the_finished_project_passes_the_system_checks(check, request):
+    if not check:
+        return
+    project = request.getfixturevalue("project")
     result = run_command(
         [sys.executable, "manage.py", "check", "--fail-level", "ERROR"],
         cwd=project.root,

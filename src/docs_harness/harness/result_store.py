@@ -77,23 +77,43 @@ class ResultStore:
     fresh: bool = False
     #: Entries that could not be read, said once at the end of the run
     warnings: list[str] = field(default_factory=list)
+    #: Checks besides pages whose pass was reused, said at the end of the run
+    reused: list[str] = field(default_factory=list)
 
     def _entry_path(self, page: Path) -> Path:
         return self.folder / f"{hashlib.sha256(page.as_posix().encode()).hexdigest()[:24]}.json"
 
     def get(self, page: Path, text: bytes, blocks: list[Block]) -> list[BlockVerdict] | None:
+        data = self._entry(page, text)
+        if data is None:
+            return None
+        try:
+            return _verdicts_from(data, blocks)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self.warnings.append(f"unreadable stored result for {page}, run again ({exc!r})")
+            return None
+
+    def passed_before(self, name: Path, text: bytes) -> str | None:
+        """When a check with no blocks (``name``, its inputs ``text``) last passed with
+        the same key, or None."""
+        data = self._entry(name, text)
+        if data is None:
+            return None
+        return str(data.get("finished") or "") or None
+
+    def _entry(self, page: Path, text: bytes) -> dict[str, Any] | None:
         path = self._entry_path(page)
         if self.fresh or not path.exists():
             return None
-        key = page_key(self.environment, page, text)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("key") != key:
-                return None
-            return _verdicts_from(data, blocks)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, ValueError) as exc:
             self.warnings.append(f"{path}: unreadable stored result for {page}, run again ({exc})")
             return None
+        if not isinstance(data, dict):
+            self.warnings.append(f"{path}: unreadable stored result for {page}, run again")
+            return None
+        return data if data.get("key") == page_key(self.environment, page, text) else None
 
     def put(self, page: Path, text: bytes, verdicts: list[BlockVerdict]) -> None:
         """Keep a finished page's verdicts, unless a block failed."""
