@@ -62,28 +62,24 @@ def test_each_fork_reads_the_settings_as_they_are_now(project):
     assert (first, project.declared_settings()["STATIC_URL"]) == ("/first/", "/second/")
 
 
-def test_a_fork_that_runs_too_long_is_killed_and_reported_as_a_timeout(tmp_path):
-    before = processes.started["forked command"]
-    with pytest.raises(subprocess.TimeoutExpired):
-        forkserver.run(
-            [sys.executable, "-c", "import time; time.sleep(60)"],
-            kind="forked command",
-            cwd=tmp_path,
-            env=dict(os.environ),
-            stdin="",
-            timeout=1,
-        )
-    assert processes.started["forked command"] == before + 1
-    # The server it ran in answers the next command.
-    status, output = forkserver.run(
-        [sys.executable, "-c", "print('next')"],
+def fork(tmp_path: Path, source: str, timeout: float) -> tuple[int, str]:
+    return forkserver.run(
+        [sys.executable, "-c", source],
         kind="forked command",
         cwd=tmp_path,
         env=dict(os.environ),
         stdin="",
-        timeout=30,
+        timeout=timeout,
     )
-    assert (status, output) == (0, "next\n")
+
+
+def test_a_fork_that_runs_too_long_is_killed_and_reported_as_a_timeout(tmp_path):
+    before = processes.started["forked command"]
+    with pytest.raises(subprocess.TimeoutExpired):
+        fork(tmp_path, "import time; time.sleep(60)", timeout=1)
+    assert processes.started["forked command"] == before + 1
+    # The server it ran in answers the next command.
+    assert fork(tmp_path, "print('next')", timeout=30) == (0, "next\n")
 
 
 def test_a_command_with_other_interpreter_settings_runs_in_an_interpreter_started_with_them(
