@@ -321,4 +321,7 @@ def bench(session: nox.Session) -> None:
         session.log("Creating the matrix's environments first (not timed).")
         session.run(sys.executable, "-m", "nox", "-s", "test-examples", external=True)
     others = [line.django for line in MATRIX if line != BENCH_LINE]
-    session.run("python", "tools/bench.py", BENCH_LINE.django, *others)
+    floor_python = str(Path(session.virtualenv.location, "bin", "python"))
+    session.run(
+        sys.executable, "tools/bench.py", floor_python, BENCH_LINE.django, *others, external=True
+    )

@@ -4,7 +4,9 @@ The floor is what no run can avoid: one ``collectstatic`` and one server start w
 request per page, measured here (``bench_floor.py``) and multiplied by the pages. Each
 timing is a real nox run; "edited" appends a blank line to one page and puts it back.
 
-Usage (nox passes these): python tools/bench.py LINE LINE...  (the first is timed alone)
+Usage (nox passes these), with the interpreter that runs nox:
+    python tools/bench.py FLOOR_PYTHON LINE LINE...
+FLOOR_PYTHON has this package and the first line's Django; the first line is timed alone.
 """
 
 from __future__ import annotations
@@ -42,9 +44,9 @@ def edited(page: Path):
         page.write_bytes(original)
 
 
-def floor_per_page() -> float:
+def floor_per_page(python: str) -> float:
     printed = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "bench_floor.py"), "--json"],
+        [python, str(ROOT / "tools" / "bench_floor.py"), "--json"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     steps = json.loads(printed)
@@ -59,10 +61,10 @@ def profile(line: str) -> str:
     return f"  {line}: {counts}\n      s/page: {shown}"
 
 
-def main(lines: list[str]) -> None:
+def main(floor_python: str, lines: list[str]) -> None:
     one = lines[0]
     pages = len(list((ROOT / "docs").rglob("*.md")))
-    floor = floor_per_page() * pages
+    floor = floor_per_page(floor_python) * pages
     session = f"test-examples({one})"
     rows: list[tuple[str, float, float]] = []
 
@@ -91,4 +93,4 @@ def main(lines: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(sys.argv[1], sys.argv[2:])

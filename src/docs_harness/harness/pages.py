@@ -86,15 +86,17 @@ class PageRunner:
         assert factory is not None, "started() makes the project factory first"
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            runs: list[Future[list[BlockVerdict]]] = []
-            for index, page in enumerate(self.pages):
+            runs: dict[int, Future[list[BlockVerdict]]] = {}
+            # The pages with the most blocks first: the longest run starts at once
+            # instead of last, and the short ones fill the other cores around it.
+            for index, page in sorted(enumerate(self.pages), key=lambda p: -len(p[1].blocks)):
                 stored = self.store.get(page.path, page.text, page.blocks) if self.store else None
                 if stored is not None:
                     page.seconds, page.reused = 0.0, True
-                    runs.append(_done(stored))
+                    runs[index] = _done(stored)
                 else:
-                    runs.append(pool.submit(self._run_page, page, factory, f"page{index}"))
-            verdicts = [verdict for run in runs for verdict in run.result()]
+                    runs[index] = pool.submit(self._run_page, page, factory, f"page{index}")
+            verdicts = [verdict for index in sorted(runs) for verdict in runs[index].result()]
         except BaseException:
             # Told to stop (or broken): nothing new starts, every child stops, the
             # pages still running see that at their next command, and their
