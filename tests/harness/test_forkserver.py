@@ -78,8 +78,10 @@ def test_a_fork_that_runs_too_long_is_killed_and_reported_as_a_timeout(tmp_path)
     with pytest.raises(subprocess.TimeoutExpired):
         fork(tmp_path, "import time; time.sleep(60)", timeout=1)
     assert processes.started["forked command"] == before + 1
-    # The server it ran in answers the next command.
+    # The server it ran in answers the next command; no new one is started.
+    servers = processes.started["interpreter (fork server)"]
     assert fork(tmp_path, "print('next')", timeout=30) == (0, "next\n")
+    assert processes.started["interpreter (fork server)"] == servers
 
 
 def test_a_command_with_other_interpreter_settings_runs_in_an_interpreter_started_with_them(

@@ -136,7 +136,19 @@ def run(
         processes.started[kind] += 1
     if server is None:
         server = ForkServer(env)
-    result = server.run(argv, cwd, env, stdin, timeout)  # a server that failed is dropped
+    try:
+        result = server.run(argv, cwd, env, stdin, timeout)
+    except subprocess.TimeoutExpired:
+        _release(server)  # only the command was killed; the server goes on
+        raise
+    except BaseException:
+        processes.stop(server.process)  # broken or stopping: it serves no one again
+        processes.forget(server.process)
+        raise
+    _release(server)
+    return result
+
+
+def _release(server: ForkServer) -> None:
     with _lock:
         _idle.append(server)
-    return result
