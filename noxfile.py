@@ -191,6 +191,7 @@ WHEEL_PAGE, WHEEL_CODE = ROOT / "tests/check_docs/fixtures/mistakes/middleware-a
 #: Files check-docs needs at run time that are not imported: they must be in the wheel.
 WHEEL_DATA = (
     "docs_harness/harness/django_facts.py",
+    "docs_harness/harness/forkserver_main.py",
     "docs_harness/harness/example/static_demo/static/static_demo/site.css",
     "docs_harness/harness/example/static_demo/templates/static_demo/index.html",
     "docs_harness/harness/example/project_static/favicon.svg",
