@@ -130,10 +130,12 @@ def run(
     startup = _startup(env)
     with _lock:
         processes.check_not_stopped()
-        server = next((s for s in _idle if s.startup == startup and s.alive()), None)
+        # A server dies with the thread that started it; drop those that have.
+        _idle[:] = [s for s in _idle if s.alive()]
+        server = next((s for s in _idle if s.startup == startup), None)
         if server is not None:
             _idle.remove(server)
-        processes.started[kind] += 1
+    processes.count(kind)
     if server is None:
         server = ForkServer(env)
     try:

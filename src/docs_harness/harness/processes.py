@@ -40,6 +40,11 @@ started: Counter[str] = Counter()
 seconds: dict[str, float] = {}
 
 
+def count(kind: str) -> None:
+    with _lock:
+        started[kind] += 1
+
+
 def spent(kind: str, duration: float) -> None:
     with _lock:
         seconds[kind] = seconds.get(kind, 0.0) + duration
@@ -96,7 +101,7 @@ def start(
             preexec_fn=_in_child,  # noqa: PLW1509 (it only calls setsid and prctl)
         )
         _live.add(process)
-        started[kind] += 1
+        count(kind)
     return process
 
 

@@ -135,7 +135,7 @@ class ResultStore:
 
 
 def _entry_of(verdict: BlockVerdict) -> dict[str, Any]:
-    reused = verdict.reused
+    # Only a page that ran is stored, so its verdicts come from this run, never a reuse.
     return {
         "line": verdict.block.line,
         "digest": verdict.block.digest,
@@ -143,8 +143,6 @@ def _entry_of(verdict: BlockVerdict) -> dict[str, Any]:
         "reason": verdict.reason,
         "checks": verdict.checks,
         "updates": [vars(update) for update in verdict.updates],
-        # A verdict reused and stored again keeps the run that produced it.
-        "from": reused.finished if reused else None,
     }
 
 
@@ -170,7 +168,7 @@ def _verdicts_from(data: dict[str, Any], blocks: list[Block]) -> list[BlockVerdi
                     OutputUpdate(**{**update, "lines": tuple(update["lines"])})
                     for update in item["updates"]
                 ],
-                reused=Reuse(data["key"], item["from"] or str(data["finished"])),
+                reused=Reuse(data["key"], str(data["finished"])),
             )
         )
     return verdicts
