@@ -132,6 +132,26 @@ RULES = (
          "ModuleNotFoundError: No module named 'whitenoise'.",
          "Add whitenoise to the pip install line or the requirements file.",
          found_by=CHECK_DOCS),
+    Rule("WN304", "settings-fail", "settings",
+         "Django cannot load the settings the page leads to: {error}",
+         "Change this block so that the settings import; a name it uses must be defined "
+         "or imported above it.",
+         found_by=CHECK_DOCS),
+    Rule("WN305", "check-fails", "settings",
+         "Django refuses to start with the settings the page leads to: {error}",
+         "Change this block as the error says; `python manage.py check` shows the same "
+         "error.",
+         found_by=CHECK_DOCS),
+    Rule("WN306", "sandbox-refused", "settings",
+         "Loading the settings tried to {attempt}, which check-docs refuses: {error}",
+         "Settings should only read files in the project and values from the environment; "
+         "if you trust the document, run check-docs with --no-sandbox.",
+         found_by=CHECK_DOCS),
+    Rule("WN307", "settings-over-limits", "settings",
+         "Loading the settings {what}.",
+         "Settings should not wait or compute at import time; move that work out of "
+         "settings.py.",
+         found_by=CHECK_DOCS),
 )  # fmt: skip
 RULEBOOK = {rule.code: rule for rule in RULES}
 _BY_NAME = {rule.name: rule for rule in RULES}

@@ -9,6 +9,7 @@ from pathlib import Path
 import django
 import pytest
 
+from docs_harness.check_docs import sandbox
 from docs_harness.check_docs.page_check import BROKEN, NOT_CHECKABLE, WORKS, check_page
 from docs_harness.harness.project import ProjectFactory
 from docs_harness.rules import RULES
@@ -21,7 +22,8 @@ _RUNS = itertools.count()
 
 @pytest.fixture(scope="module")
 def factory(tmp_path_factory):
-    return ProjectFactory(tmp_path_factory.mktemp("checker"))
+    workdir = tmp_path_factory.mktemp("checker")
+    return ProjectFactory(workdir, sandbox.make(workdir))
 
 
 def _verdicts(factory, name):

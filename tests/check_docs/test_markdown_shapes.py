@@ -45,7 +45,7 @@ def test_reasons_are_in_a_readers_words():
     reasons = {r.block.line: r.reason for r in _read() if r.reason}
     assert reasons[29] == "a {note} directive: prose, not code"
     assert reasons[46] == "marked python, but it holds shell commands"
-    assert reasons[50] == "a nginx block: nothing Django runs"
+    assert reasons[50] == "web server configuration"
 
 
 def test_a_settings_line_is_not_taken_for_a_requirement():

@@ -1,18 +1,23 @@
-"""What a code block is to a reader: settings to add, commands to run, or neither.
+"""What a code block is to a reader: settings to add, commands to run, another file of
+the project, or something Django never runs (and then what it is).
 
-A block says what it is by its language when it has one. Without one it is read as a
-reader would: ``$ pip install ...`` lines are commands, ``NAME = value`` lines are
-settings. A ``python`` block that Python cannot parse is reported as such, never
-crashed on.
+A block says what it is by its language when it has one. Without one, or when its
+language does not fit its text, it is read as a reader would: ``$ pip install ...``
+lines are commands, ``NAME = value`` lines are settings, ``web: gunicorn ...`` is a
+Procfile. A Python block whose author elided a body (``try:`` with nothing under it) is
+read with the body elided; one Python still cannot parse is reported as such.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..verdicts import StrEnum
+from .document import MAX_BLOCK_LINES
 from .markdown_blocks import DIRECTIVE, FoundBlock
 
 
@@ -21,6 +26,8 @@ class Kind(StrEnum):
 
     SETTINGS = "settings"
     URLCONF = "urlconf"
+    #: another module of the project (wsgi.py, asgi.py, a view): read, not run
+    MODULE = "module"
     PYTHON = "python"
     SHELL = "shell"
     REQUIREMENTS = "requirements"
@@ -29,53 +36,93 @@ class Kind(StrEnum):
     OTHER = "other"
 
 
-_PYTHON = {"python", "py", "python3", "pycon"}
-_SHELL = {"bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "powershell"}
-_REQUIREMENTS = {"txt", "text", "requirements", "pip-requirements", ""}
-_COMMAND = re.compile(r"^(?:\$\s+|>\s+)?(?:pip3?|python3?|py|django-admin|\S*manage\.py|"
-                      r"gunicorn|uvicorn|uv|poetry|pipenv|export|cd|source|heroku)\b")  # fmt: skip
+_PYTHON = {"python", "py", "python3", "py3"}
+_SHELL = {"bash", "sh", "shell", "console", "zsh", "terminal", "shell-session", "powershell",
+          "cmd", "bat", "doscon", "ps1", "fish"}  # fmt: skip
+_REQUIREMENTS = {"txt", "text", "requirements", "pip-requirements", "plain", ""}
+_COMMAND = re.compile(r"^(?:\(\S+\)\s*)?(?:\$\s+|>\s+|#\s+)?(?:sudo\s+)?(?:pip3?|python3?|py|"
+                      r"django-admin|\S*manage\.py|gunicorn|uvicorn|uv|poetry|pipenv|export|cd|"
+                      r"source|heroku|git|mkdir|touch|echo|ls|cat|npm|docker|fly|railway)\b")  # fmt: skip
+_PROMPT = re.compile(r"^(?:\(\S+\)\s*)?(?:[\w.@~:/-]*\s?)?[$%>]\s")
 _REQUIREMENT = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._\-]*(?:\[[^\]]*\])?\s*(?:(?:[<>]=?|[=!~]=)\s*\S+)?$"
 )
+_EXPECTED_BODY = re.compile(r"expected an indented block after .* on line (\d+)")
+#: What a block in a language no part of Django runs is, in a reader's words.
+_LANGUAGES = {
+    "a Dockerfile": {"dockerfile", "docker", "containerfile"},
+    "a Procfile": {"procfile"},
+    "YAML": {"yaml", "yml"},
+    "TOML": {"toml"},
+    "JSON": {"json", "jsonc", "json5"},
+    "an INI file": {"ini", "cfg", "conf", "properties"},
+    "environment variables (.env)": {"env", "dotenv"},
+    "web server configuration": {"nginx", "apache", "apacheconf", "caddy", "caddyfile"},
+    "a template": {"html", "django", "jinja", "jinja2", "htmldjango", "html+django", "jinja-html",
+                   "j2", "xml", "jsx", "vue"},
+    "JavaScript or CSS": {"js", "javascript", "ts", "typescript", "css", "scss", "mjs"},
+    "a Python session": {"pycon", "python-repl", "ipython"},
+    "a diff": {"diff", "patch"},
+}  # fmt: skip
+_LANGUAGE_WHAT = {language: what for what, names in _LANGUAGES.items() for language in names}
 
 
 @dataclass(frozen=True)
 class ReadBlock:
     block: FoundBlock
     kind: Kind
-    #: for kinds the checker does not run: why, in a reader's words
+    #: for kinds the checker does not run: what the block is, in a reader's words
     reason: str = ""
     tree: ast.Module | None = None
+    #: the source as meant: dedented, elided bodies filled with ``...``
+    meant: str = ""
+
+    @property
+    def source(self) -> str:
+        return self.meant or self.block.source
 
 
 def read_block(block: FoundBlock) -> ReadBlock:
     if block.form == DIRECTIVE:
         return ReadBlock(block, Kind.NOT_CODE, f"a {{{block.language}}} directive: prose, not code")
+    lines = block.source.count("\n") + 1
+    if lines > MAX_BLOCK_LINES:
+        return ReadBlock(
+            block, Kind.OTHER,
+            f"too large: {lines:,} lines; check-docs tries blocks of up to {MAX_BLOCK_LINES:,}",
+        )  # fmt: skip
     language, source = block.language, block.source
+    if language in _LANGUAGE_WHAT:
+        return ReadBlock(block, Kind.OTHER, _LANGUAGE_WHAT[language])
     if language in _PYTHON:
         return _read_python(block, source, stated=True)
     if language in _SHELL or (not language and _looks_like_commands(source)):
         return ReadBlock(block, Kind.SHELL)
     if language in _REQUIREMENTS and _looks_like_requirements(source):
         return ReadBlock(block, Kind.REQUIREMENTS)
-    if not language:
-        read = _read_python(block, source, stated=False)
-        if read.kind in (Kind.SETTINGS, Kind.URLCONF):
-            return read
-        return ReadBlock(
-            block, Kind.OTHER, "no language, and it reads as neither settings nor commands"
-        )
+    if language in _REQUIREMENTS:
+        if not language:  # a block marked text is not settings, whatever it looks like
+            read = _read_python(block, source, stated=False)
+            if read.kind in (Kind.SETTINGS, Kind.URLCONF, Kind.MODULE):
+                return read
+        what = _what_it_is(source)
+        if what:
+            return ReadBlock(block, Kind.OTHER, what)
+        return ReadBlock(block, Kind.OTHER, "text that reads as neither settings nor commands")
     return ReadBlock(block, Kind.OTHER, f"a {language} block: nothing Django runs")
 
 
 def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
     try:
-        tree = ast.parse(source)
+        meant, tree = parse_as_meant(source)
     except SyntaxError as exc:
         if not stated:
             return ReadBlock(block, Kind.OTHER)
         if _looks_like_commands(source):
             return ReadBlock(block, Kind.NOT_PYTHON, "marked python, but it holds shell commands")
+        what = _what_it_is(source)
+        if what:
+            return ReadBlock(block, Kind.NOT_PYTHON, f"marked python, but it is {what}")
         return ReadBlock(
             block, Kind.NOT_PYTHON,
             f"marked python, but it is not Python: {exc.msg} on its line {exc.lineno}",
@@ -88,31 +135,118 @@ def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
         if isinstance(target, ast.Name)
     }
     if "urlpatterns" in names:
-        return ReadBlock(block, Kind.URLCONF, tree=tree)
-    if any(name.isupper() for name in names) or _appends_to_setting(tree):
-        return ReadBlock(block, Kind.SETTINGS, tree=tree)
+        return ReadBlock(block, Kind.URLCONF, tree=tree, meant=meant)
+    if any(name.isupper() for name in names) or _edits_a_setting(tree):
+        return ReadBlock(block, Kind.SETTINGS, tree=tree, meant=meant)
+    module = _other_module(tree)
+    if module:
+        return ReadBlock(block, Kind.MODULE, module, tree=tree, meant=meant)
     if not stated:
         return ReadBlock(block, Kind.OTHER)
-    return ReadBlock(block, Kind.PYTHON, "Python that is neither settings nor a URLconf", tree=tree)
+    return ReadBlock(
+        block, Kind.PYTHON, "Python that is neither settings nor a URLconf", tree=tree, meant=meant
+    )
 
 
-def _appends_to_setting(tree: ast.Module) -> bool:
-    """``MIDDLEWARE.insert(1, ...)`` or ``INSTALLED_APPS += [...]`` edit settings too."""
+def parse_as_meant(source: str) -> tuple[str, ast.Module]:
+    """Parse ``source`` as its reader reads it: indentation common to every line removed,
+    and a body the author left out (``try:`` then nothing) read as ``...``."""
+    text = textwrap.dedent(source)
+    for _ in range(20):  # one elided body per round; a real block has a few at most
+        try:
+            return text, ast.parse(text)
+        except SyntaxError as exc:
+            match = _EXPECTED_BODY.search(str(exc.msg))
+            if not match:
+                raise
+            lines = text.split("\n")
+            header = int(match[1]) - 1
+            indent = len(lines[header]) - len(lines[header].lstrip()) + 4
+            lines.insert(header + 1, " " * indent + "...")
+            text = "\n".join(lines)
+    return text, ast.parse(text)
+
+
+def _edits_a_setting(tree: ast.Module) -> bool:
+    """``MIDDLEWARE.insert(1, ...)``, ``STORAGES["staticfiles"][...] = ...`` or
+    ``django_heroku.settings(locals())`` edit settings too."""
     for node in tree.body:
-        call = node.value if isinstance(node, ast.Expr) else None
-        if (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and isinstance(call.func.value, ast.Name)
-            and call.func.value.id.isupper()
-        ):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if isinstance(func, ast.Attribute) and _upper_name(func.value):
+                return True
+            if any(isinstance(a, ast.Call) and _called(a) == "locals" for a in node.value.args):
+                return True
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Subscript) and _upper_name(t) for t in targets):
             return True
+        if isinstance(node, (ast.If, ast.Try, ast.With)):
+            inner = ast.Module(
+                body=[n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt)]
+            )
+            if _edits_a_setting(inner) or _assigns_upper(inner):
+                return True
     return False
+
+
+def _assigns_upper(tree: ast.Module) -> bool:
+    return any(
+        isinstance(target, ast.Name) and target.id.isupper()
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+    )
+
+
+def _upper_name(node: ast.expr) -> bool:
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id.isupper()
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def _other_module(tree: ast.Module) -> str:
+    """What other file of a project this Python is, when it says so."""
+    calls = {_called(node) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    assigned = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    if "application" in assigned or calls & {"get_wsgi_application", "get_asgi_application"}:
+        return "the project's wsgi.py or asgi.py"
+    return ""
+
+
+_Sniffer = Callable[[list[str]], bool]
+_SHAPES: list[tuple[str, _Sniffer]] = [
+    ("a Dockerfile", lambda lines: bool(re.match(r"FROM\s+\S+", lines[0], re.I))),
+    ("a Procfile", lambda lines: all(re.match(r"(web|worker|release|clock|beat)\s*:", t) for t in lines)),
+    ("environment variables (.env)",
+     lambda lines: all(re.match(r"(export\s+)?[A-Za-z_]\w*=\S*$", t) for t in lines)),
+    ("YAML", lambda lines: all(re.match(r"(- |[\w.-]+:(\s|$)|#|\s)", t) for t in lines)
+     and any(re.match(r"[\w.-]+:(\s|$)", t) for t in lines)),
+    ("command output", lambda lines: any(_PROMPT.match(t) for t in lines)),
+]  # fmt: skip
+
+
+def _what_it_is(source: str) -> str:
+    """What a block that is not Python is, from its text; ``""`` when it does not say."""
+    lines = [text for text in source.split("\n") if text.strip()]
+    if not lines:
+        return "an empty block"
+    return next((what for what, sniff in _SHAPES if sniff(lines)), "")
 
 
 def _looks_like_commands(source: str) -> bool:
     lines = [text.strip() for text in source.splitlines() if text.strip()]
-    return bool(lines) and all(_COMMAND.match(text) or text.startswith("$ ") for text in lines)
+    return bool(lines) and all(_COMMAND.match(text) or _PROMPT.match(text) for text in lines)
 
 
 def _looks_like_requirements(source: str) -> bool:

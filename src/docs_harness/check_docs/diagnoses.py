@@ -60,6 +60,8 @@ class PageSettings:
     installed: tuple[str, ...] | None = None
     #: every dotted name the page's Python mentions, imports included
     names: frozenset[str] = field(default_factory=frozenset)
+    #: a sentence of the page tells the reader to install WhiteNoise
+    told_to_install: bool = False
 
 
 PageDetector = Callable[["PageSettings"], Iterable[Finding]]
@@ -119,7 +121,7 @@ def _removed_apis(page: PageSettings) -> Iterable[Finding]:
             if "Storage" in name
             else WHITENOISE_MIDDLEWARE
         )
-        yield found("removed-api", name=name, replacement=replacement)
+        yield found("removed-api", f"name:{name}", name=name, replacement=replacement)
 
 
 @_page_detector
@@ -148,7 +150,9 @@ def _static_helpers(page: PageSettings) -> Iterable[Finding]:
 
 @_page_detector
 def _install_steps(page: PageSettings) -> Iterable[Finding]:
-    if page.installed is None or not any("whitenoise" in name for name in page.names):
+    if page.installed is None or page.told_to_install:
+        return
+    if not any("whitenoise" in name for name in page.names):
         return
     if not any(re.match(r"^whitenoise\b", arg, re.I) for arg in page.installed):
         yield found("whitenoise-not-installed")

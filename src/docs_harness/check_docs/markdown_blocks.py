@@ -46,7 +46,7 @@ class FoundBlock:
 
 
 def find_blocks(path: Path, text: str) -> list[FoundBlock]:
-    lines = text.splitlines()
+    lines = text.split("\n")  # as CommonMark counts lines, unlike str.splitlines
     found = []
     for token in MarkdownIt("commonmark").parse(text):
         if token.type not in ("fence", "code_block") or token.map is None:

@@ -14,19 +14,25 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from ..harness.outputs import last_exception
-from ..harness.project import Project, ProjectFactory
+from ..harness.project import Project, ProjectFactory, SettingsError
 from ..harness.settings_merge import SnippetError, mark_placeholders
+from ..rules import found
 from ..verdicts import Status
 from ..versions import Line, parse_line
 from .block_kinds import Kind, ReadBlock, read_block
 from .diagnoses import PageSettings, diagnose
+from .document import MAX_BLOCKS, Unreadable
 from .markdown_blocks import FoundBlock, find_blocks
+from .prose import told_to_install
+from .sandbox import MEMORY, refusal
 
 #: A block works (passed), is broken (failed) or cannot be checked (skipped).
 WORKS, BROKEN, NOT_CHECKABLE = Status.PASSED, Status.FAILED, Status.SKIPPED
@@ -34,7 +40,7 @@ WORKS, BROKEN, NOT_CHECKABLE = Status.PASSED, Status.FAILED, Status.SKIPPED
 SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
 #: Helpers pages use without defining them, read as environment lookups.
 ENV_HELPERS = ("env", "config")
-_BASE_IMPORT = re.compile(r"^\s*from\s+\.?[\w.]*\s+import\s+\*.*$", re.M)
+_STAR_IMPORT = re.compile(r"^(?P<indent>[ \t]*)from\s+\.?[\w.]*\s+import\s+\*.*$", re.M)
 _PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>.+)$")
 _SETTINGS_KINDS = (Kind.SETTINGS, Kind.URLCONF)
 
@@ -51,6 +57,13 @@ class Verdict:
     checks: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Page:
+    blocks: list[ReadBlock]
+    #: the prose tells the reader to install WhiteNoise ("add whitenoise to requirements.txt")
+    told: bool
+
+
 @dataclass
 class PageState:
     """What a page has led to so far, as its blocks are read in order."""
@@ -65,9 +78,16 @@ class PageState:
     names: set[str] = field(default_factory=set)
     installed: list[str] | None = None
     urlconf: ast.Module | None = None
+    told: bool = False
 
     def not_checkable(self, item: ReadBlock, reason: str) -> None:
         self.verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
+
+    def mentions(self, item: ReadBlock, names: Iterable[str]) -> None:
+        """``item`` names these; a mistake in a name is shown on its first block."""
+        for name in names:
+            self.names.add(name)
+            self.setter.setdefault(f"name:{name}", item)
 
 
 Read = Callable[[PageState, ReadBlock], None]
@@ -85,14 +105,32 @@ def handles(*kinds: Kind) -> Callable[[Read], Read]:
     return register
 
 
+def read_page(path: Path, text: str) -> Page:
+    """What a reader takes from a page before running anything; raises ``Unreadable``
+    for a page with more blocks than check-docs reads."""
+    blocks = find_blocks(path, text)
+    if len(blocks) > MAX_BLOCKS:
+        raise Unreadable(
+            f"{len(blocks):,} code blocks; check-docs reads documents of up to {MAX_BLOCKS}"
+        )
+    return Page([read_block(block) for block in blocks], told_to_install(text))
+
+
 def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> list[Verdict]:
     line = parse_line(version("django"))
-    read = [read_block(block) for block in find_blocks(path, text)]
-    state = PageState(factory.new(name))
-    for item in read:
+    page = read_page(path, text)
+    state = _read_in_order(page, factory.new(name))
+    _settle_settings(state, line, page, factory, name)
+    return [
+        state.verdicts.get(item.block.line) or Verdict(item.block, WORKS) for item in page.blocks
+    ]
+
+
+def _read_in_order(page: Page, project: Project) -> PageState:
+    state = PageState(project, told=page.told)
+    for item in page.blocks:
         _HANDLERS[item.kind](state, item)
-    _settle_settings(state, line, read)
-    return [state.verdicts[item.block.line] for item in read]
+    return state
 
 
 @handles(Kind.SETTINGS)
@@ -105,7 +143,15 @@ def _read_settings(state: PageState, item: ReadBlock) -> None:
 @handles(Kind.URLCONF)
 def _read_urlconf(state: PageState, item: ReadBlock) -> None:
     state.urlconf, state.setter["urlpatterns"] = item.tree, item
-    state.names |= _dotted_names(item.tree)
+    state.mentions(item, _dotted_names(item.tree))
+
+
+@handles(Kind.MODULE)
+def _read_module(state: PageState, item: ReadBlock) -> None:
+    """Another file of the project: what it imports counts (an API WhiteNoise removed),
+    but nothing runs it."""
+    state.mentions(item, _dotted_names(item.tree))
+    state.not_checkable(item, f"{item.reason}; check-docs checks the settings")
 
 
 @handles(Kind.SHELL, Kind.REQUIREMENTS)
@@ -120,15 +166,19 @@ def _read_installs(state: PageState, item: ReadBlock) -> None:
 
 @handles(Kind.PYTHON, Kind.NOT_PYTHON, Kind.NOT_CODE, Kind.OTHER)
 def _not_checkable(state: PageState, item: ReadBlock) -> None:
-    state.not_checkable(item, item.reason)
+    state.not_checkable(item, item.reason or "nothing check-docs can run")
 
 
 def _apply(state: PageState, item: ReadBlock) -> str:
     """Merge one settings block; a reason when it cannot be, else ``""``."""
     project = state.project
-    source = _BASE_IMPORT.sub("", item.block.source)
-    tree = ast.parse(source)
-    missing = _undefined_names(tree, project.settings_path.read_text())
+    # "the settings you already have": startproject's, already in the file
+    source = _STAR_IMPORT.sub(r"\g<indent>pass", item.source)
+    try:
+        tree = ast.parse(source)
+        missing = _undefined_names(tree, project.settings_path.read_text())
+    except SyntaxError as exc:
+        return f"cannot be merged into a settings file: {exc.msg}"
     unknown = sorted(missing - {"os", "Path", *ENV_HELPERS})
     if unknown:
         return f"uses {', '.join(unknown)}, which the page never defines"
@@ -139,7 +189,7 @@ def _apply(state: PageState, item: ReadBlock) -> str:
         _define_env_helpers(project, helpers)
     try:
         touched = project.apply_settings(prelude + source)
-    except SnippetError as exc:
+    except (SnippetError, SyntaxError) as exc:
         return f"cannot be merged into a settings file: {exc}"
     marked = mark_placeholders(source)
     for statement in ast.parse(marked).body:
@@ -151,31 +201,100 @@ def _apply(state: PageState, item: ReadBlock) -> str:
         state.whole.update(t.id for t in assigned if isinstance(t, ast.Name) and shown_whole)
     for setting in touched:
         state.setter[setting] = item
-    state.names |= _dotted_names(tree) | {name.lower() for name in touched}
+    state.mentions(item, _dotted_names(tree) | {name.lower() for name in touched})
     return ""
 
 
-def _settle_settings(state: PageState, line: Line, read: list[ReadBlock]) -> None:
-    project, verdicts, installed = state.project, state.verdicts, state.installed
-    settings_blocks = [item for item in read if item.kind in _SETTINGS_KINDS]
-    try:
-        values = project.declared_settings()
-    except Exception as exc:  # the settings module itself does not import
-        for item in settings_blocks:
-            verdicts.setdefault(item.block.line, Verdict(item.block, BROKEN, str(exc)))
+def _settle_settings(
+    state: PageState, line: Line, page: Page, factory: ProjectFactory, name: str
+) -> None:
+    merged = [
+        item
+        for item in page.blocks
+        if item.kind in _SETTINGS_KINDS and item.block.line not in state.verdicts
+    ]
+    if not merged:
+        _diagnose(state, line, {}, merged)
         return
+    failure = _load(state.project)
+    if failure is None:
+        values = state.project.declared_settings()
+        check = _run_check(state.project)
+        _diagnose(state, line, values, merged, check)
+        return
+    # The settings do not load: the block after which they stop loading is the one to change.
+    culprit = merged[0] if len(merged) == 1 else _first_failing(page, merged, factory, name)
+    culprit = culprit or merged[-1]
+    state.verdicts[culprit.block.line] = _failure_verdict(culprit, *failure)
+
+
+def _load(project: Project) -> tuple[str, str] | None:
+    """Why the settings module cannot be imported, as (rule name, error), or None."""
+    try:
+        project.declared_settings()
+    except SettingsError as exc:
+        if str(exc).startswith("MemoryError"):
+            return (
+                "settings-over-limits",
+                f"used more than the {MEMORY >> 30} GiB of memory allowed",
+            )
+        return "settings-fail", str(exc)
+    except subprocess.TimeoutExpired as exc:
+        return "settings-over-limits", f"did not finish within {exc.timeout:g} seconds"
+    except RuntimeError as exc:  # the interpreter died without a report (a signal, a crash)
+        return "settings-fail", str(exc).splitlines()[-1]
+    return None
+
+
+def _run_check(project: Project) -> str | None:
+    try:
+        check = project.manage(("check",))
+    except subprocess.TimeoutExpired as exc:
+        return f"manage.py check did not finish within {exc.timeout:g} seconds"
+    return None if check.ok else (last_exception(check.output) or check.tail(3))
+
+
+def _failure_verdict(item: ReadBlock, rule_name: str, error: str) -> Verdict:
+    attempt = refusal(error)
+    if attempt:
+        finding = found("sandbox-refused", attempt=attempt, error=error)
+    elif rule_name == "settings-over-limits":
+        finding = found(rule_name, what=error)
+    else:
+        finding = found(rule_name, error=error)
+    return Verdict(item.block, BROKEN, finding.message, finding.fix, (finding.code,))
+
+
+def _first_failing(
+    page: Page, merged: list[ReadBlock], factory: ProjectFactory, name: str
+) -> ReadBlock | None:
+    """Replay the page in a new project, loading the settings after each block."""
+    state = PageState(factory.new(f"{name}-replay"), told=page.told)
+    for item in page.blocks:
+        _HANDLERS[item.kind](state, item)
+        if item in merged and _load(state.project) is not None:
+            return item
+    return None
+
+
+def _diagnose(
+    state: PageState,
+    line: Line,
+    values: dict[str, Any],
+    merged: list[ReadBlock],
+    check: str | None = None,
+) -> None:
+    verdicts, installed = state.verdicts, state.installed
     page = PageSettings(
         line, values, frozenset(state.whole), state.urlconf,
         tuple(installed) if installed is not None else None, frozenset(state.names),
+        state.told,
     )  # fmt: skip
-    found = diagnose(page)
-    check = project.manage(("check",))
-    error = None if check.ok else (last_exception(check.output) or check.tail(3))
-    if error and any(error.partition(": ")[2] in d.reason for d in found):
-        error = None  # a diagnosis already names this error, on the block to change
-    for diagnosis in found:
-        last = settings_blocks[-1] if settings_blocks else None
-        target = state.setter.get(diagnosis.about) or last
+    found_here = diagnose(page)
+    if check and any(check.partition(": ")[2] in d.reason for d in found_here):
+        check = None  # a diagnosis already names this error, on the block to change
+    for diagnosis in found_here:
+        target = state.setter.get(diagnosis.about) or (merged[-1] if merged else None)
         if target is None:
             continue
         earlier = verdicts.get(target.block.line)
@@ -187,13 +306,10 @@ def _settle_settings(state: PageState, line: Line, read: list[ReadBlock]) -> Non
             reason, fix = f"{earlier.reason} Also: {reason}", f"{earlier.fix} Then: {fix}"
             codes = (*earlier.checks, *codes)
         verdicts[target.block.line] = Verdict(target.block, BROKEN, reason, fix, codes)
-    for item in read:
-        if item.block.line in verdicts:
-            continue
-        if error and item.kind == Kind.SETTINGS:
-            verdicts[item.block.line] = Verdict(item.block, BROKEN, f"Django stops: {error}")
-        else:
-            verdicts[item.block.line] = Verdict(item.block, WORKS)
+    if check and merged:
+        target = next((i for i in reversed(merged) if i.block.line not in verdicts), merged[-1])
+        if target.block.line not in verdicts:
+            verdicts[target.block.line] = _failure_verdict(target, "check-fails", check)
 
 
 def _undefined_names(tree: ast.Module, settings: str) -> set[str]:

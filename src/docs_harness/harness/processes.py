@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import ctypes
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -63,13 +65,19 @@ def _load_prctl():
 _prctl = _load_prctl()
 
 
-def _in_child() -> None:
+#: Resource limits for a child, by ``resource.RLIMIT_*``: (soft, hard).
+Limits = Mapping[int, tuple[int, int]]
+
+
+def _in_child(limits: Limits) -> None:
     """Runs in the child between fork and exec: its own session (so stopping it stops
-    what it forks) and SIGTERM when the thread that started it dies. A server given
-    SIGTERM stops its workers too, which SIGKILL would leave behind."""
+    what it forks), SIGTERM when the thread that started it dies, and its limits. A
+    server given SIGTERM stops its workers too, which SIGKILL would leave behind."""
     os.setsid()
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    for which, values in limits.items():
+        resource.setrlimit(which, values)
 
 
 def check_not_stopped() -> None:
@@ -86,6 +94,7 @@ def start(
     stdin: int | IO[bytes] | None = subprocess.DEVNULL,
     stdout: int | IO[bytes] | None = subprocess.PIPE,
     text: bool = False,
+    limits: Limits = {},  # noqa: B006 (never mutated)
 ) -> subprocess.Popen:
     """Start a child the harness owns; refused once the run is stopping."""
     with _lock:
@@ -98,7 +107,7 @@ def start(
             stdout=stdout,
             stderr=subprocess.STDOUT,
             text=text,
-            preexec_fn=_in_child,  # noqa: PLW1509 (it only calls setsid and prctl)
+            preexec_fn=partial(_in_child, limits),  # noqa: PLW1509 (setsid, prctl, setrlimit)
         )
         _live.add(process)
         count(kind)
@@ -113,9 +122,12 @@ def run(
     env: Mapping[str, str] | None,
     stdin: str,
     timeout: float,
+    limits: Limits = {},  # noqa: B006 (never mutated)
 ) -> tuple[int, str]:
     """Run to the end; stdout and stderr interleaved as a terminal shows them."""
-    process = start(argv, kind=kind, cwd=cwd, env=env, stdin=subprocess.PIPE, text=True)
+    process = start(
+        argv, kind=kind, cwd=cwd, env=env, stdin=subprocess.PIPE, text=True, limits=limits
+    )
     try:
         output, _ = process.communicate(stdin, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, Protocol, TypedDict, cast
 
 from . import forkserver, processes
 from .collect_cache import CollectCache
@@ -100,6 +100,18 @@ class CommandResult:
         return "\n".join(self.output.splitlines()[-lines:])
 
 
+class Confinement(Protocol):
+    """Where code from outside (a document's settings) runs: ``check_docs.sandbox``."""
+
+    #: seconds a command may take
+    timeout: float
+    limits: processes.Limits
+
+    def argv(self, argv: list[str], cwd: Path) -> list[str]: ...
+
+    def env(self, env: Mapping[str, str]) -> dict[str, str]: ...
+
+
 def django_default(name: str) -> str | None:
     """Django's own default for a setting, as Python source, if it is a literal."""
     from django.conf import global_settings
@@ -117,8 +129,9 @@ def django_default(name: str) -> str | None:
 class ProjectFactory:
     """Makes the startproject template once, then one copy per page."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, confine: Confinement | None = None) -> None:
         self.workdir = workdir
+        self.confine = confine
         self._lock = threading.Lock()
         self._template: Path | None = None
         self._failure: Exception | None = None
@@ -129,7 +142,7 @@ class ProjectFactory:
         template = self._ensure_template()
         root = self.workdir / name
         shutil.copytree(template, root, symlinks=True)
-        return Project(root, self._pristine_settings)
+        return Project(root, self._pristine_settings, self.confine)
 
     def _ensure_template(self) -> Path:
         with self._lock:
@@ -186,11 +199,20 @@ def run_command(
     env: dict[str, str] | None = None,
     stdin: str = "",
     kind: str = "command",
+    confine: Confinement | None = None,
 ) -> CommandResult:
     """Run to the end; stdout and stderr interleaved as a terminal shows them. A Python
-    command is forked from a warm interpreter when it can be (see ``forkserver``)."""
+    command is forked from a warm interpreter when it can be (see ``forkserver``); a
+    confined one never is: it starts inside its confinement."""
     start = time.perf_counter()
-    if env is not None and forkserver.forkable(argv):
+    if confine is not None:
+        kind = f"confined {kind}"
+        returncode, output = processes.run(
+            confine.argv(argv, cwd), kind=kind, cwd=cwd,
+            env=confine.env(env if env is not None else os.environ), stdin=stdin,
+            timeout=confine.timeout, limits=confine.limits,
+        )  # fmt: skip
+    elif env is not None and forkserver.forkable(argv):
         kind = f"forked {kind}"
         returncode, output = forkserver.run(
             argv, kind=kind, cwd=cwd, env=env, stdin=stdin, timeout=COMMAND_TIMEOUT
@@ -207,6 +229,8 @@ def run_command(
 class Project:
     root: Path
     pristine_settings: str
+    #: where the project's commands run when its settings come from outside
+    confine: Confinement | None = None
 
     @property
     def settings_path(self) -> Path:
@@ -234,6 +258,7 @@ class Project:
             env=self.env(extra=extra),
             stdin=stdin,
             kind=f"manage.py {args[0]}" if args else "manage.py",
+            confine=self.confine,
         )
 
     def manage_argv(self, args: tuple[str, ...]) -> list[str]:
@@ -263,6 +288,7 @@ class Project:
             cwd=self.root,
             env=self.env(production=production, extra=extra),
             kind="settings read",
+            confine=self.confine,
         )
         reports = [line for line in result.output.splitlines() if line.startswith("{")]
         try:
