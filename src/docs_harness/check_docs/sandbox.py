@@ -129,5 +129,5 @@ def refusal(error: str) -> str:
     hidden = tuple(str(place) for place in _hidden())
     missing = re.search(r"No such file or directory: '([^']+)'", error)
     if missing and missing[1].startswith(hidden):
-        return "read a file in a home or temporary folder, which the sandbox hides"
+        return "open a file in a home or temporary folder (hidden from documents)"
     return ""
