@@ -82,7 +82,8 @@ def test_a_socket_is_refused_and_nothing_connects(factory, tmp_path):
 
 def test_the_users_environment_stays_outside(factory, tmp_path, monkeypatch):
     monkeypatch.setenv("DEPLOY_TOKEN", "s3cr3t")
-    verdict = _verdict(factory, tmp_path, "SECRET_KEY = os.environ['DEPLOY_TOKEN']")
+    # read so that check-docs cannot tell which variable it is, and gives no stand-in
+    verdict = _verdict(factory, tmp_path, "SECRET_KEY = dict(os.environ)['DEPLOY_TOKEN']")
     assert verdict.status == BROKEN and verdict.checks == ("WN304",)
     assert "KeyError: 'DEPLOY_TOKEN'" in verdict.reason
 

@@ -116,12 +116,17 @@ def _storages_without_default(page: PageSettings) -> Iterable[Finding]:
 @_page_detector
 def _removed_apis(page: PageSettings) -> Iterable[Finding]:
     for name in sorted(name for name in page.names if name.startswith("whitenoise.django")):
-        replacement = (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if "Storage" in name
-            else WHITENOISE_MIDDLEWARE
-        )
-        yield found("removed-api", f"name:{name}", name=name, replacement=replacement)
+        yield removed_api(name)
+
+
+def removed_api(name: str) -> Finding:
+    """``whitenoise.django...``, which WhiteNoise 4.0 removed, and what replaces it."""
+    replacement = (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if "Storage" in name
+        else WHITENOISE_MIDDLEWARE
+    )
+    return found("removed-api", f"name:{name}", name=name, replacement=replacement)
 
 
 @_page_detector

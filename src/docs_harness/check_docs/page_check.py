@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 import re
 import subprocess
 from collections.abc import Callable, Iterable
@@ -27,9 +28,11 @@ from ..harness.settings_merge import SnippetError, mark_placeholders
 from ..rules import found
 from ..verdicts import Status
 from ..versions import Line, parse_line
+from . import environment
 from .block_kinds import Kind, ReadBlock, read_block
-from .diagnoses import PageSettings, diagnose
+from .diagnoses import PageSettings, diagnose, removed_api
 from .document import MAX_BLOCKS, Unreadable
+from .environment import ENV_HELPERS
 from .markdown_blocks import FoundBlock, find_blocks
 from .prose import told_to_install
 from .sandbox import MEMORY, refusal
@@ -38,8 +41,7 @@ from .sandbox import MEMORY, refusal
 WORKS, BROKEN, NOT_CHECKABLE = Status.PASSED, Status.FAILED, Status.SKIPPED
 #: The statuses in the words check-docs prints.
 SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
-#: Helpers pages use without defining them, read as environment lookups.
-ENV_HELPERS = ("env", "config")
+_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '(?P<module>[\w.]+)'")
 _STAR_IMPORT = re.compile(r"^(?P<indent>[ \t]*)from\s+\.?[\w.]*\s+import\s+\*.*$", re.M)
 _PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>.+)$")
 _SETTINGS_KINDS = (Kind.SETTINGS, Kind.URLCONF)
@@ -79,6 +81,11 @@ class PageState:
     installed: list[str] | None = None
     urlconf: ast.Module | None = None
     told: bool = False
+    #: environment variables the settings read
+    environment: set[str] = field(default_factory=set)
+
+    def environment_values(self) -> dict[str, str]:
+        return {name: environment.stand_in(name) for name in sorted(self.environment)}
 
     def not_checkable(self, item: ReadBlock, reason: str) -> None:
         self.verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
@@ -119,18 +126,35 @@ def read_page(path: Path, text: str) -> Page:
 def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> list[Verdict]:
     line = parse_line(version("django"))
     page = read_page(path, text)
-    state = _read_in_order(page, factory.new(name))
-    _settle_settings(state, line, page, factory, name)
+    set_aside: dict[int, str] = {}
+    for attempt in itertools.count():
+        state = _read_in_order(page, factory.new(f"{name}-{attempt}"), set_aside)
+        aside = _settle_settings(state, line, page, factory, f"{name}-{attempt}")
+        if aside is None:
+            break
+        set_aside[aside.block.line] = aside.reason  # and read the page again without it
+    stand_ins = ", ".join(sorted(state.environment))
     return [
-        state.verdicts.get(item.block.line) or Verdict(item.block, WORKS) for item in page.blocks
+        state.verdicts.get(item.block.line)
+        or Verdict(item.block, WORKS, _with_stand_ins(item, stand_ins))
+        for item in page.blocks
     ]
 
 
-def _read_in_order(page: Page, project: Project) -> PageState:
+def _read_in_order(page: Page, project: Project, set_aside: dict[int, str]) -> PageState:
     state = PageState(project, told=page.told)
     for item in page.blocks:
-        _HANDLERS[item.kind](state, item)
+        if item.block.line in set_aside:
+            state.not_checkable(item, set_aside[item.block.line])
+        else:
+            _HANDLERS[item.kind](state, item)
     return state
+
+
+def _with_stand_ins(item: ReadBlock, stand_ins: str) -> str:
+    if item.tree is None or not stand_ins or not environment.read_names(item.tree):
+        return ""
+    return f"with stand-in values for the environment variables {stand_ins}"
 
 
 @handles(Kind.SETTINGS)
@@ -202,12 +226,15 @@ def _apply(state: PageState, item: ReadBlock) -> str:
     for setting in touched:
         state.setter[setting] = item
     state.mentions(item, _dotted_names(tree) | {name.lower() for name in touched})
+    state.environment |= environment.read_names(tree)
     return ""
 
 
 def _settle_settings(
     state: PageState, line: Line, page: Page, factory: ProjectFactory, name: str
-) -> None:
+) -> Verdict | None:
+    """Load the settings the page leads to and diagnose them. A block whose import needs
+    a package not installed here comes back, to be set aside."""
     merged = [
         item
         for item in page.blocks
@@ -215,23 +242,27 @@ def _settle_settings(
     ]
     if not merged:
         _diagnose(state, line, {}, merged)
-        return
-    failure = _load(state.project)
+        return None
+    extra = state.environment_values()
+    failure = _load(state.project, extra)
     if failure is None:
-        values = state.project.declared_settings()
-        check = _run_check(state.project)
-        _diagnose(state, line, values, merged, check)
-        return
+        values = state.project.declared_settings(extra)
+        _diagnose(state, line, values, merged, _run_check(state.project, extra))
+        return None
     # The settings do not load: the block after which they stop loading is the one to change.
     culprit = merged[0] if len(merged) == 1 else _first_failing(page, merged, factory, name)
     culprit = culprit or merged[-1]
-    state.verdicts[culprit.block.line] = _failure_verdict(culprit, *failure)
+    verdict = _failure_verdict(culprit, *failure)
+    if verdict.status == NOT_CHECKABLE:
+        return verdict
+    state.verdicts[culprit.block.line] = verdict
+    return None
 
 
-def _load(project: Project) -> tuple[str, str] | None:
+def _load(project: Project, extra: dict[str, str]) -> tuple[str, str] | None:
     """Why the settings module cannot be imported, as (rule name, error), or None."""
     try:
-        project.declared_settings()
+        project.declared_settings(extra)
     except SettingsError as exc:
         if str(exc).startswith("MemoryError"):
             return (
@@ -246,17 +277,27 @@ def _load(project: Project) -> tuple[str, str] | None:
     return None
 
 
-def _run_check(project: Project) -> str | None:
+def _run_check(project: Project, extra: dict[str, str]) -> str | None:
     try:
-        check = project.manage(("check",))
+        check = project.manage(("check",), extra=extra)
     except subprocess.TimeoutExpired as exc:
         return f"manage.py check did not finish within {exc.timeout:g} seconds"
     return None if check.ok else (last_exception(check.output) or check.tail(3))
 
 
 def _failure_verdict(item: ReadBlock, rule_name: str, error: str) -> Verdict:
-    attempt = refusal(error)
-    if attempt:
+    missing = _MISSING_MODULE.search(error)
+    module = missing["module"] if missing else ""
+    if module.startswith("whitenoise.django"):
+        names = sorted(n for n in _dotted_names(item.tree) if n.startswith("whitenoise.django."))
+        finding = removed_api(names[-1] if names else module)
+    elif module and not module.startswith(("whitenoise", "django")):
+        return Verdict(
+            item.block, NOT_CHECKABLE,
+            f"imports {module}, which is not installed beside check-docs (install it to "
+            "check this block); the page's other blocks are checked without it",
+        )  # fmt: skip
+    elif attempt := refusal(error):
         finding = found("sandbox-refused", attempt=attempt, error=error)
     elif rule_name == "settings-over-limits":
         finding = found(rule_name, what=error)
@@ -271,8 +312,10 @@ def _first_failing(
     """Replay the page in a new project, loading the settings after each block."""
     state = PageState(factory.new(f"{name}-replay"), told=page.told)
     for item in page.blocks:
+        if item not in merged:
+            continue
         _HANDLERS[item.kind](state, item)
-        if item in merged and _load(state.project) is not None:
+        if _load(state.project, state.environment_values()) is not None:
             return item
     return None
 
@@ -331,15 +374,10 @@ def _undefined_names(tree: ast.Module, settings: str) -> set[str]:
 
 
 def _define_env_helpers(project: Project, helpers: list[str]) -> None:
-    """Define ``env()``/``config()`` after the settings' imports, as environment lookups."""
+    """Define ``env``/``config`` after the settings' imports, as environment lookups."""
     settings = project.settings_path.read_text()
-    defs = "".join(
-        f"\n\ndef {helper}(name, default=None, *args, **kwargs):\n"
-        "    return os.environ.get(name, default)\n"
-        for helper in helpers
-        if f"def {helper}(" not in settings
-    )
-    if not defs:
+    helpers = [helper for helper in helpers if f"\n{helper} = _EnvironmentLookup()" not in settings]
+    if not helpers:
         return
     after = 0  # the last line of the docstring and imports the file starts with
     for node in ast.parse(settings).body:
@@ -348,8 +386,10 @@ def _define_env_helpers(project: Project, helpers: list[str]) -> None:
             break
         after = node.end_lineno or after
     lines = settings.splitlines(keepends=True)
-    text = "".join(lines[:after]) + "\nimport os" + defs + "".join(lines[after:])
-    project.settings_path.write_text(text)
+    defs = environment.helpers_source(helpers)
+    project.settings_path.write_text(
+        "".join(lines[:after]) + "\nimport os" + defs + "".join(lines[after:])
+    )
 
 
 def _dotted_names(tree: ast.Module | None) -> set[str]:

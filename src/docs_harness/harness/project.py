@@ -101,7 +101,8 @@ class CommandResult:
 
 
 class Confinement(Protocol):
-    """Where code from outside (a document's settings) runs: ``check_docs.sandbox``."""
+    """Where code from outside (a document's settings) runs: ``check_docs.sandbox``.
+    ``env`` filters the environment a project's commands start from."""
 
     #: seconds a command may take
     timeout: float
@@ -208,8 +209,7 @@ def run_command(
     if confine is not None:
         kind = f"confined {kind}"
         returncode, output = processes.run(
-            confine.argv(argv, cwd), kind=kind, cwd=cwd,
-            env=confine.env(env if env is not None else os.environ), stdin=stdin,
+            confine.argv(argv, cwd), kind=kind, cwd=cwd, env=env, stdin=stdin,
             timeout=confine.timeout, limits=confine.limits,
         )  # fmt: skip
     elif env is not None and forkserver.forkable(argv):
@@ -243,6 +243,8 @@ class Project:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["PYTHONUNBUFFERED"] = "1"
         env["DJANGO_SETTINGS_MODULE"] = PRODUCTION_SETTINGS if production else f"{PROJECT}.settings"
+        if self.confine is not None:  # only what the confinement lets in, and the page's own
+            env = self.confine.env(env)
         return {**env, **extra}
 
     def manage(
