@@ -245,3 +245,8 @@ def test_deleting_a_setting_that_is_not_there_is_refused():
 def test_deleting_a_setting_shown_with_another_value_is_refused():
     with pytest.raises(SnippetError, match="something else than the line shown"):
         delete_settings('STATIC_ROOT = BASE_DIR / "staticfiles"\n', 'STATIC_ROOT = "/elsewhere"\n')
+
+
+def test_a_setting_that_reads_a_name_the_snippet_defines_moves_below_it():
+    snippet = 'hosts = "a.example,b.example"\nALLOWED_HOSTS = hosts.split(",")\n'
+    assert settings_after(snippet)["ALLOWED_HOSTS"] == ["a.example", "b.example"]

@@ -47,6 +47,8 @@ _PROMPT = re.compile(r"^(?:\(\S+\)\s*)?(?:[\w.@~:/-]*\s?)?[$%>]\s")
 _REQUIREMENT = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._\-]*(?:\[[^\]]*\])?\s*(?:(?:[<>]=?|[=!~]=)\s*\S+)?$"
 )
+#: a line that is only an elision, "..." or "…", perhaps with a comment
+_ELISION = re.compile(r"^(?P<indent>[ \t]*)(?:\.\.\.|…)(?=[ \t]*(?:#.*)?$)", re.M)
 _EXPECTED_BODY = re.compile(r"expected an indented block after .* on line (\d+)")
 #: What a block in a language no part of Django runs is, in a reader's words.
 _LANGUAGES = {
@@ -151,11 +153,14 @@ def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
 def parse_as_meant(source: str) -> tuple[str, ast.Module]:
     """Parse ``source`` as its reader reads it: indentation common to every line removed,
     and a body the author left out (``try:`` then nothing) read as ``...``."""
-    text = textwrap.dedent(source)
+    text = _ELISION.sub(r"\g<indent>...", textwrap.dedent(source))  # "…" as typed on some keyboards
     for _ in range(20):  # one elided body per round; a real block has a few at most
         try:
             return text, ast.parse(text)
         except SyntaxError as exc:
+            if "forgot a comma" in str(exc.msg) and _ELISION.search(text):
+                text = _ELISION.sub(r"\g<0>,", text)  # "..." then the next item: in a list
+                continue
             match = _EXPECTED_BODY.search(str(exc.msg))
             if not match:
                 raise

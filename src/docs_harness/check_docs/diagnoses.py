@@ -159,8 +159,17 @@ def _install_steps(page: PageSettings) -> Iterable[Finding]:
         return
     if not any("whitenoise" in name for name in page.names):
         return
-    if not any(re.match(r"^whitenoise\b", arg, re.I) for arg in page.installed):
+    if not any(_brings_whitenoise(arg) for arg in page.installed):
         yield found("whitenoise-not-installed")
+
+
+#: Packages that require WhiteNoise, so installing them installs it (their metadata).
+_REQUIRE_WHITENOISE = ("whitenoise", "django-heroku", "django-on-heroku")
+
+
+def _brings_whitenoise(requirement: str) -> bool:
+    name = re.split(r"[\s\[<>=!~;@]", requirement.strip(), maxsplit=1)[0]
+    return name.lower().replace("_", "-") in _REQUIRE_WHITENOISE
 
 
 def _strings(value: Any) -> tuple[str, ...]:

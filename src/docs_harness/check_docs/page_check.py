@@ -41,6 +41,13 @@ from .sandbox import MEMORY, refusal
 WORKS, BROKEN, NOT_CHECKABLE = Status.PASSED, Status.FAILED, Status.SKIPPED
 #: The statuses in the words check-docs prints.
 SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
+_NEEDS_PACKAGE = re.compile(r"Error loading \w+|No module named|is not installed")
+#: Mistakes a settings helper such as ``django_heroku.settings(locals())`` may fix or make.
+_SET_BY_HELPERS = {
+    "middleware-missing", "storage-without-middleware", "middleware-above-security",
+    "middleware-too-low", "staticfiles-storage-ignored", "storages-ignored",
+    "storage-settings-rejected",
+}  # fmt: skip
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '(?P<module>[\w.]+)'")
 _STAR_IMPORT = re.compile(r"^(?P<indent>[ \t]*)from\s+\.?[\w.]*\s+import\s+\*.*$", re.M)
 _PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>.+)$")
@@ -83,6 +90,8 @@ class PageState:
     told: bool = False
     #: environment variables the settings read
     environment: set[str] = field(default_factory=set)
+    #: blocks handing the settings to a helper (``django_heroku.settings(locals())``)
+    opaque: list[ReadBlock] = field(default_factory=list)
 
     def environment_values(self) -> dict[str, str]:
         return {name: environment.stand_in(name) for name in sorted(self.environment)}
@@ -146,6 +155,8 @@ def _read_in_order(page: Page, project: Project, set_aside: dict[int, str]) -> P
     for item in page.blocks:
         if item.block.line in set_aside:
             state.not_checkable(item, set_aside[item.block.line])
+            if item.tree is not None and _passes_locals(item.tree):
+                state.opaque.append(item)
         else:
             _HANDLERS[item.kind](state, item)
     return state
@@ -159,6 +170,8 @@ def _with_stand_ins(item: ReadBlock, stand_ins: str) -> str:
 
 @handles(Kind.SETTINGS)
 def _read_settings(state: PageState, item: ReadBlock) -> None:
+    if item.tree is not None and _passes_locals(item.tree):
+        state.opaque.append(item)
     problem = _apply(state, item)
     if problem:
         state.not_checkable(item, problem)
@@ -334,6 +347,13 @@ def _diagnose(
         state.told,
     )  # fmt: skip
     found_here = diagnose(page)
+    unseen = [item for item in state.opaque if item.block.line in verdicts]
+    if unseen:  # a helper that did not run sets settings check-docs cannot see
+        found_here = [d for d in found_here if d.rule.name not in _SET_BY_HELPERS]
+        for item in unseen:
+            earlier = verdicts[item.block.line]
+            reason = f"{earlier.reason}; so the middleware and storage it sets are not judged"
+            verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
     if check and any(check.partition(": ")[2] in d.reason for d in found_here):
         check = None  # a diagnosis already names this error, on the block to change
     for diagnosis in found_here:
@@ -351,12 +371,26 @@ def _diagnose(
         verdicts[target.block.line] = Verdict(target.block, BROKEN, reason, fix, codes)
     if check and merged:
         target = next((i for i in reversed(merged) if i.block.line not in verdicts), merged[-1])
-        if target.block.line not in verdicts:
+        if _NEEDS_PACKAGE.search(check):  # e.g. a database driver the page installs
+            target = state.setter.get("DATABASES", target)
+            verdicts[target.block.line] = Verdict(
+                target.block, NOT_CHECKABLE,
+                f"Django's checks need a package not installed beside check-docs ({check}); "
+                "install it to check this block",
+            )  # fmt: skip
+        elif target.block.line not in verdicts:
             verdicts[target.block.line] = _failure_verdict(target, "check-fails", check)
 
 
+def _passes_locals(tree: ast.Module) -> bool:
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "locals"
+        for node in ast.walk(tree)
+    )
+
+
 def _undefined_names(tree: ast.Module, settings: str) -> set[str]:
-    defined = set(dir(builtins))
+    defined = set(dir(builtins)) | {"__file__", "__name__"}  # every module has them
     for module in (tree, ast.parse(settings)):
         for node in ast.walk(module):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):

@@ -176,7 +176,30 @@ def _apply_statement(
         text = f"{name} = {render(merged)}"
     if existing is None:
         return _append(settings, text), {name}
+    if _defined_after(module, existing) & _loaded_names(statement):
+        # It reads a name set further down (e.g. one the same snippet appended): in place
+        # it would run before that name exists, so it moves to the end, as pasted.
+        return _append(_delete_lines(settings, existing), text), {name}
     return _replace_lines(settings, existing, text), {name}
+
+
+def _defined_after(module: ast.Module, statement: ast.stmt) -> set[str]:
+    end = statement.end_lineno or statement.lineno
+    return {
+        node.id
+        for later in module.body
+        if later.lineno > end
+        for node in ast.walk(later)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+
+
+def _loaded_names(statement: ast.stmt) -> set[str]:
+    return {
+        node.id
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
 
 
 def _parse_snippet(snippet: str) -> ast.Module:
