@@ -186,9 +186,8 @@ def _edits_a_setting(tree: ast.Module) -> bool:
         if any(isinstance(t, ast.Subscript) and _upper_name(t) for t in targets):
             return True
         if isinstance(node, (ast.If, ast.Try, ast.With)):
-            inner = ast.Module(
-                body=[n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt)]
-            )
+            body = [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt)]
+            inner = ast.Module(body=body, type_ignores=[])
             if _edits_a_setting(inner) or _assigns_upper(inner):
                 return True
     return False

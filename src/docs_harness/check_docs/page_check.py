@@ -351,8 +351,8 @@ def _diagnose(
     if unseen:  # a helper that did not run sets settings check-docs cannot see
         found_here = [d for d in found_here if d.rule.name not in _SET_BY_HELPERS]
         for item in unseen:
-            earlier = verdicts[item.block.line]
-            reason = f"{earlier.reason}; so the middleware and storage it sets are not judged"
+            aside = verdicts[item.block.line].reason
+            reason = f"{aside}; so the middleware and storage it sets are not judged"
             verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
     if check and any(check.partition(": ")[2] in d.reason for d in found_here):
         check = None  # a diagnosis already names this error, on the block to change

@@ -104,9 +104,12 @@ class Confinement(Protocol):
     """Where code from outside (a document's settings) runs: ``check_docs.sandbox``.
     ``env`` filters the environment a project's commands start from."""
 
-    #: seconds a command may take
-    timeout: float
-    limits: processes.Limits
+    @property
+    def timeout(self) -> float:
+        """Seconds a command may take."""
+
+    @property
+    def limits(self) -> processes.Limits: ...
 
     def argv(self, argv: list[str], cwd: Path) -> list[str]: ...
 
