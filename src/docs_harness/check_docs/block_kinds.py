@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..verdicts import StrEnum
-from .document import MAX_BLOCK_LINES
+from .document import MAX_BLOCK_CHARS, MAX_BLOCK_LINES
 from .markdown_blocks import DIRECTIVE, FoundBlock
 
 
@@ -87,11 +87,12 @@ class ReadBlock:
 def read_block(block: FoundBlock) -> ReadBlock:
     if block.form == DIRECTIVE:
         return ReadBlock(block, Kind.NOT_CODE, f"a {{{block.language}}} directive: prose, not code")
-    lines = block.source.count("\n") + 1
-    if lines > MAX_BLOCK_LINES:
+    lines = block.source.count("\n")
+    if lines > MAX_BLOCK_LINES or len(block.source) > MAX_BLOCK_CHARS:
         return ReadBlock(
             block, Kind.OTHER,
-            f"too large: {lines:,} lines; check-docs tries blocks of up to {MAX_BLOCK_LINES:,}",
+            f"too large: {lines:,} lines, {len(block.source):,} characters; check-docs tries "
+            f"blocks of up to {MAX_BLOCK_LINES:,} lines and {MAX_BLOCK_CHARS:,} characters",
         )  # fmt: skip
     language, source = block.language, block.source
     if language in _LANGUAGE_WHAT:

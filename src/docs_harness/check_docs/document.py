@@ -13,9 +13,12 @@ from pathlib import Path
 #: The largest document check-docs reads, in bytes.
 MAX_BYTES = 1_000_000
 #: The most code blocks it reads in one document.
-MAX_BLOCKS = 500
-#: The longest block it tries, in lines; a longer one is not checkable.
-MAX_BLOCK_LINES = 2_000
+MAX_BLOCKS = 200
+#: The most lines of settings it merges from one document (merging costs grow with the
+#: square of it: 1,000 lines take about 6 seconds here).
+MAX_SETTINGS_LINES = 1_000
+#: The largest block it tries, in lines and characters; a larger one is not checkable.
+MAX_BLOCK_LINES, MAX_BLOCK_CHARS = 500, 50_000
 
 
 class Unreadable(Exception):

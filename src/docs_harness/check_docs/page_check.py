@@ -31,7 +31,7 @@ from ..versions import Line, parse_line
 from . import environment
 from .block_kinds import Kind, ReadBlock, read_block
 from .diagnoses import PageSettings, diagnose, removed_api
-from .document import MAX_BLOCKS, Unreadable
+from .document import MAX_BLOCKS, MAX_SETTINGS_LINES, Unreadable
 from .environment import ENV_HELPERS
 from .markdown_blocks import FoundBlock, find_blocks
 from .prose import told_to_install
@@ -129,7 +129,14 @@ def read_page(path: Path, text: str) -> Page:
         raise Unreadable(
             f"{len(blocks):,} code blocks; check-docs reads documents of up to {MAX_BLOCKS}"
         )
-    return Page([read_block(block) for block in blocks], told_to_install(text))
+    read = [read_block(block) for block in blocks]
+    settings = sum(i.source.count("\n") for i in read if i.kind in _SETTINGS_KINDS)
+    if settings > MAX_SETTINGS_LINES:
+        raise Unreadable(
+            f"{settings:,} lines of settings in its code blocks; check-docs merges up to "
+            f"{MAX_SETTINGS_LINES:,}"
+        )
+    return Page(read, told_to_install(text))
 
 
 def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> list[Verdict]:
