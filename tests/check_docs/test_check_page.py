@@ -93,3 +93,10 @@ def test_each_mistake_is_diagnosed_on_its_block_with_a_reason_and_a_fix(factory,
     for line in expected:
         assert verdicts[line].reason and verdicts[line].fix
     assert all(v.status == WORKS for line, v in verdicts.items() if line not in expected)
+
+
+def test_a_failed_system_check_is_named_by_its_own_message(factory):
+    verdicts = _verdicts(factory, "mistakes/check-fails.md")
+    assert "(staticfiles.E002) The STATICFILES_DIRS setting should not contain" in (
+        verdicts[5].reason
+    )

@@ -41,6 +41,7 @@ from .sandbox import MEMORY, refusal
 WORKS, BROKEN, NOT_CHECKABLE = Status.PASSED, Status.FAILED, Status.SKIPPED
 #: The statuses in the words check-docs prints.
 SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
+_CHECK_ERROR = re.compile(r"^\S+: \(\w+\.E\d+\) .*$", re.M)
 _NEEDS_PACKAGE = re.compile(r"Error loading \w+|No module named|is not installed")
 #: Mistakes a settings helper such as ``django_heroku.settings(locals())`` may fix or make.
 _SET_BY_HELPERS = {
@@ -302,7 +303,10 @@ def _run_check(project: Project, extra: dict[str, str]) -> str | None:
         check = project.manage(("check",), extra=extra)
     except subprocess.TimeoutExpired as exc:
         return f"manage.py check did not finish within {exc.timeout:g} seconds"
-    return None if check.ok else (last_exception(check.output) or check.tail(3))
+    if check.ok:
+        return None
+    issue = _CHECK_ERROR.search(check.output)  # the first error Django's checks name
+    return issue[0].strip() if issue else (last_exception(check.output) or check.tail(3))
 
 
 def _failure_verdict(item: ReadBlock, rule_name: str, error: str) -> Verdict:
