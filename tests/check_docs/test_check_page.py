@@ -100,3 +100,33 @@ def test_a_failed_system_check_is_named_by_its_own_message(factory):
     assert "(staticfiles.E002) The STATICFILES_DIRS setting should not contain" in (
         verdicts[5].reason
     )
+
+
+def test_a_page_is_read_as_its_reader_reads_it(factory):
+    verdicts = _verdicts(factory, "as-meant.md")
+    said = {line: (v.status, v.reason) for line, v in verdicts.items()}
+    # installing WhiteNoise is told in a sentence, so the pip line is no mistake
+    assert said[6] == (WORKS, "")
+    assert said[12] == (NOT_CHECKABLE, "a Procfile")
+    assert said[19] == (NOT_CHECKABLE, "a Dockerfile")
+    assert said[27] == (NOT_CHECKABLE, "YAML")
+    assert said[35] == (NOT_CHECKABLE, "environment variables (.env)")
+    assert said[42] == (
+        WORKS,
+        "with stand-in values for the environment variables "
+        "DJANGO_ALLOWED_HOSTS, DJANGO_DEBUG, DJANGO_SECRET_KEY",
+    )
+    assert said[51] == (WORKS, "")  # "..." in the list, with no comma after it
+    assert said[62] == (WORKS, "")  # try: from .local import * / an elided except body
+    assert said[71][0] == NOT_CHECKABLE and "wsgi.py" in said[71][1]
+    assert said[82][0] == NOT_CHECKABLE
+
+
+def test_without_the_sentence_the_install_step_is_a_mistake(factory, tmp_path):
+    text = (FIXTURES / "as-meant.md").read_text()
+    page = tmp_path / "as-meant.md"
+    page.write_text(
+        text.replace(", and remember to add `whitenoise` to your requirements.txt", ".")
+    )
+    verdicts = {v.block.line: v for v in check_page(page, page.read_text(), factory, "no-prose")}
+    assert verdicts[6].status == BROKEN and verdicts[6].checks == ("WN303",)

@@ -23,7 +23,7 @@ def test_every_shape_is_found_at_its_line_with_its_form_and_kind():
         (29, DIRECTIVE, Kind.NOT_CODE),  # MyST directive
         (35, INDENTED, Kind.SETTINGS),  # four-space indented block
         (39, FENCED, Kind.REQUIREMENTS),
-        (46, FENCED, Kind.NOT_PYTHON),
+        (46, FENCED, Kind.SHELL),  # marked python, but holds a command
         (50, FENCED, Kind.OTHER),
         (56, FENCED, Kind.SETTINGS),  # unclosed: runs to the end of the file
     ]

@@ -49,6 +49,7 @@ _REQUIREMENT = re.compile(
 )
 #: a line that is only an elision, "..." or "…", perhaps with a comment
 _ELISION = re.compile(r"^(?P<indent>[ \t]*)(?:\.\.\.|…)(?=[ \t]*(?:#.*)?$)", re.M)
+_ENV_LINES = re.compile(r"^(?:\s*(?:export\s+)?[A-Z_][A-Z0-9_]*=\S*\s*\n?)+$")
 _EXPECTED_BODY = re.compile(r"expected an indented block after .* on line (\d+)")
 #: What a block in a language no part of Django runs is, in a reader's words.
 _LANGUAGES = {
@@ -94,7 +95,7 @@ def read_block(block: FoundBlock) -> ReadBlock:
             f"too large: {lines:,} lines, {len(block.source):,} characters; check-docs tries "
             f"blocks of up to {MAX_BLOCK_LINES:,} lines and {MAX_BLOCK_CHARS:,} characters",
         )  # fmt: skip
-    language, source = block.language, block.source
+    language, source = block.language, _unwrapped(block.source)
     if language in _LANGUAGE_WHAT:
         return ReadBlock(block, Kind.OTHER, _LANGUAGE_WHAT[language])
     if language in _PYTHON:
@@ -104,6 +105,8 @@ def read_block(block: FoundBlock) -> ReadBlock:
     if language in _REQUIREMENTS and _looks_like_requirements(source):
         return ReadBlock(block, Kind.REQUIREMENTS)
     if language in _REQUIREMENTS:
+        if _ENV_LINES.match(source):  # NAME=value, no spaces: a shell's, not Python's
+            return ReadBlock(block, Kind.OTHER, "environment variables (.env)")
         if not language:  # a block marked text is not settings, whatever it looks like
             read = _read_python(block, source, stated=False)
             if read.kind in (Kind.SETTINGS, Kind.URLCONF, Kind.MODULE):
@@ -122,7 +125,7 @@ def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
         if not stated:
             return ReadBlock(block, Kind.OTHER)
         if _looks_like_commands(source):
-            return ReadBlock(block, Kind.NOT_PYTHON, "marked python, but it holds shell commands")
+            return ReadBlock(block, Kind.SHELL, "marked python, but it holds shell commands")
         what = _what_it_is(source)
         if what:
             return ReadBlock(block, Kind.NOT_PYTHON, f"marked python, but it is {what}")
@@ -139,7 +142,7 @@ def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
     }
     if "urlpatterns" in names:
         return ReadBlock(block, Kind.URLCONF, tree=tree, meant=meant)
-    if any(name.isupper() for name in names) or _edits_a_setting(tree):
+    if any(name.isupper() for name in names) or _edits_a_setting(tree) or _star_import(tree):
         return ReadBlock(block, Kind.SETTINGS, tree=tree, meant=meant)
     module = _other_module(tree)
     if module:
@@ -149,6 +152,15 @@ def _read_python(block: FoundBlock, source: str, stated: bool) -> ReadBlock:
     return ReadBlock(
         block, Kind.PYTHON, "Python that is neither settings nor a URLconf", tree=tree, meant=meant
     )
+
+
+def _unwrapped(source: str) -> str:
+    """The code of a block whose whole text is wrapped in inline backticks, as pages
+    scraped from HTML often are (```` ```py ```` then `` `FROM python:3.12` ``)."""
+    stripped = source.strip()
+    if len(stripped) > 2 and stripped[0] == stripped[-1] == "`" and stripped[1] != "`":
+        return stripped[1:-1] + "\n"
+    return source
 
 
 def parse_as_meant(source: str) -> tuple[str, ast.Module]:
@@ -194,6 +206,14 @@ def _edits_a_setting(tree: ast.Module) -> bool:
     return False
 
 
+def _star_import(tree: ast.Module) -> bool:
+    """``from .local import *``: only settings modules are put together this way."""
+    return any(
+        isinstance(node, ast.ImportFrom) and node.level and node.names[0].name == "*"
+        for node in ast.walk(tree)
+    )
+
+
 def _assigns_upper(tree: ast.Module) -> bool:
     return any(
         isinstance(target, ast.Name) and target.id.isupper()
@@ -231,7 +251,7 @@ def _other_module(tree: ast.Module) -> str:
 
 _Sniffer = Callable[[list[str]], bool]
 _SHAPES: list[tuple[str, _Sniffer]] = [
-    ("a Dockerfile", lambda lines: bool(re.match(r"FROM\s+\S+", lines[0], re.I))),
+    ("a Dockerfile", lambda lines: bool(re.match(r"FROM\s+\S+", _first_instruction(lines)))),
     ("a Procfile", lambda lines: all(re.match(r"(web|worker|release|clock|beat)\s*:", t) for t in lines)),
     ("environment variables (.env)",
      lambda lines: all(re.match(r"(export\s+)?[A-Za-z_]\w*=\S*$", t) for t in lines)),
@@ -239,6 +259,10 @@ _SHAPES: list[tuple[str, _Sniffer]] = [
      and any(re.match(r"[\w.-]+:(\s|$)", t) for t in lines)),
     ("command output", lambda lines: any(_PROMPT.match(t) for t in lines)),
 ]  # fmt: skip
+
+
+def _first_instruction(lines: list[str]) -> str:
+    return next((text for text in lines if not text.lstrip().startswith("#")), "")
 
 
 def _what_it_is(source: str) -> str:

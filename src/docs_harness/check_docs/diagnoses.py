@@ -115,8 +115,10 @@ def _storages_without_default(page: PageSettings) -> Iterable[Finding]:
 
 @_page_detector
 def _removed_apis(page: PageSettings) -> Iterable[Finding]:
-    for name in sorted(name for name in page.names if name.startswith("whitenoise.django")):
-        yield removed_api(name)
+    removed = {name for name in page.names if name.startswith("whitenoise.django")}
+    for name in sorted(removed):
+        if not any(other.startswith(f"{name}.") for other in removed):  # the fullest name
+            yield removed_api(name)
 
 
 def removed_api(name: str) -> Finding:

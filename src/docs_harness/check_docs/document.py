@@ -42,7 +42,8 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        before = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
         raise Unreadable(
             f"not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded; "
             "save the file as UTF-8"

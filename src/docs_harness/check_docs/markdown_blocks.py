@@ -8,6 +8,7 @@ directives such as ```` ```{note} ````, which look like fences but hold prose.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def find_blocks(path: Path, text: str) -> list[FoundBlock]:
             continue
         info = token.info.strip()
         form = DIRECTIVE if info.startswith("{") else FENCED
-        last = lines[end - 1].strip() if end - 1 < len(lines) else ""
+        last = lines[end - 1] if end - 1 < len(lines) else ""
+        last = re.sub(r"^[\s>]*", "", last).strip()  # a fence closed inside a block quote
         closed = end - start >= 2 and last.startswith(token.markup[0] * len(token.markup))
         closed = closed and not last.strip(token.markup[0])
         found.append(

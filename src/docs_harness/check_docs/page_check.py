@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..harness.outputs import last_exception
-from ..harness.project import Project, ProjectFactory, SettingsError
+from ..harness.project import Project, ProjectFactory, SettingsError, django_default
 from ..harness.settings_merge import SnippetError, mark_placeholders
 from ..rules import found
 from ..verdicts import Status
@@ -50,6 +50,12 @@ _SET_BY_HELPERS = {
     "storage-settings-rejected",
 }  # fmt: skip
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '(?P<module>[\w.]+)'")
+#: Defaults of settings newer than some lines (STORAGES: Django 4.2), so that a page
+#: editing one in place is read on older lines too, where the rulebook names it.
+_LATER_DEFAULTS = {
+    "STORAGES": '{"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, '
+    '"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}',
+}
 _STAR_IMPORT = re.compile(r"^(?P<indent>[ \t]*)from\s+\.?[\w.]*\s+import\s+\*.*$", re.M)
 _PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>.+)$")
 _SETTINGS_KINDS = (Kind.SETTINGS, Kind.URLCONF)
@@ -206,7 +212,9 @@ def _read_installs(state: PageState, item: ReadBlock) -> None:
         state.installed = [*(state.installed or []), *found]
         state.setter["install"] = item
     elif item.kind == Kind.SHELL:
-        state.not_checkable(item, "shell commands other than pip install are not run")
+        state.not_checkable(
+            item, item.reason or "shell commands other than pip install are not run"
+        )
 
 
 @handles(Kind.PYTHON, Kind.NOT_PYTHON, Kind.NOT_CODE, Kind.OTHER)
@@ -224,11 +232,20 @@ def _apply(state: PageState, item: ReadBlock) -> str:
         missing = _undefined_names(tree, project.settings_path.read_text())
     except SyntaxError as exc:
         return f"cannot be merged into a settings file: {exc.msg}"
-    unknown = sorted(missing - {"os", "Path", *ENV_HELPERS})
+    # A Django setting edited in place (STORAGES["staticfiles"] = ...) starts from
+    # Django's default, as in a settings file that spells the default out.
+    defaults = {
+        name: django_default(name) or _LATER_DEFAULTS.get(name)
+        for name in missing
+        if name.isupper()
+    }
+    defaults = {name: value for name, value in defaults.items() if value is not None}
+    unknown = sorted(missing - {"os", "Path", *ENV_HELPERS, *defaults})
     if unknown:
         return f"uses {', '.join(unknown)}, which the page never defines"
     imports = (("os", "import os\n"), ("Path", "from pathlib import Path\n"))
     prelude = "".join(text for needed, text in imports if needed in missing)
+    prelude += "".join(f"{name} = {value}\n" for name, value in sorted(defaults.items()))
     helpers = [helper for helper in ENV_HELPERS if helper in missing]
     if helpers:
         _define_env_helpers(project, helpers)
@@ -373,7 +390,9 @@ def _diagnose(
             continue
         earlier = verdicts.get(target.block.line)
         if earlier is not None and earlier.status != BROKEN:
-            continue  # a block that could not be merged says so instead
+            if target.kind != Kind.MODULE:
+                continue  # a block that could not be merged says so instead
+            earlier = None  # another file of the project: not run, but wrong all the same
         reason, fix = diagnosis.message, diagnosis.fix
         codes: tuple[str, ...] = (diagnosis.code,)
         if earlier is not None:  # one block, several mistakes: all of them, in order
