@@ -84,6 +84,11 @@ RULES = (
          "A MIDDLEWARE entry cannot be imported, so Django cannot start: {errors}",
          "Check the dotted path for typos.",
          found_by=HARNESS),
+    Rule("WN108", "middleware-classes-ignored", "MIDDLEWARE_CLASSES",
+         "Django 2.0 and later ignore MIDDLEWARE_CLASSES: the middleware listed there, "
+         "WhiteNoise's included, never runs.",
+         "Rename the setting MIDDLEWARE (the list Django reads since 1.10).",
+         found_by=CHECK_DOCS),
     Rule("WN201", "staticfiles-storage-ignored", "STATICFILES_STORAGE",
          "Django 5.1 and later ignore STATICFILES_STORAGE without a word: files keep their "
          "plain names and no compressed copies are made.",

@@ -48,7 +48,8 @@ _REQUIREMENT = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._\-]*(?:\[[^\]]*\])?\s*(?:(?:[<>]=?|[=!~]=)\s*\S+)?$"
 )
 #: a line that is only an elision, "..." or "…", perhaps with a comment
-_ELISION = re.compile(r"^(?P<indent>[ \t]*)(?:\.\.\.|…)(?=[ \t]*(?:#.*)?$)", re.M)
+_ELISION = re.compile(r"^(?P<indent>[ \t]*)(?:\.\.\.|…|--snip--)(?=[ \t]*(?:#.*)?$)", re.M)
+_RUNTIME = re.compile(r"^\s*python-\d+(\.\d+)*\s*$")
 _ENV_LINES = re.compile(r"^(?:\s*(?:export\s+)?[A-Z_][A-Z0-9_]*=\S*\s*\n?)+$")
 _EXPECTED_BODY = re.compile(r"expected an indented block after .* on line (\d+)")
 #: What a block in a language no part of Django runs is, in a reader's words.
@@ -100,8 +101,14 @@ def read_block(block: FoundBlock) -> ReadBlock:
         return ReadBlock(block, Kind.OTHER, _LANGUAGE_WHAT[language])
     if language in _PYTHON:
         return _read_python(block, source, stated=True)
+    if language in _SHELL and not _looks_like_commands(source):
+        read = _read_python(block, source, stated=False)  # settings in a shell fence
+        if read.kind in (Kind.SETTINGS, Kind.URLCONF, Kind.MODULE):
+            return read
     if language in _SHELL or (not language and _looks_like_commands(source)):
         return ReadBlock(block, Kind.SHELL)
+    if language in _REQUIREMENTS and _RUNTIME.match(source):
+        return ReadBlock(block, Kind.OTHER, "a runtime.txt (the platform's Python version)")
     if language in _REQUIREMENTS and _looks_like_requirements(source):
         return ReadBlock(block, Kind.REQUIREMENTS)
     if language in _REQUIREMENTS:
@@ -252,7 +259,8 @@ def _other_module(tree: ast.Module) -> str:
 _Sniffer = Callable[[list[str]], bool]
 _SHAPES: list[tuple[str, _Sniffer]] = [
     ("a Dockerfile", lambda lines: bool(re.match(r"FROM\s+\S+", _first_instruction(lines)))),
-    ("a Procfile", lambda lines: all(re.match(r"(web|worker|release|clock|beat)\s*:", t) for t in lines)),
+    ("a Procfile", lambda lines: all(re.match(r"[a-z][\w-]*:\s*\S", t) for t in lines)
+     and any(re.match(r"(web|worker|release)\s*:", t) for t in lines)),
     ("environment variables (.env)",
      lambda lines: all(re.match(r"(export\s+)?[A-Za-z_]\w*=\S*$", t) for t in lines)),
     ("YAML", lambda lines: all(re.match(r"(- |[\w.-]+:(\s|$)|#|\s)", t) for t in lines)

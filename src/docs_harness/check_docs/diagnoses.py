@@ -107,6 +107,12 @@ def _wrong_types(page: PageSettings) -> Iterable[Finding]:
 
 
 @_page_detector
+def _middleware_classes(page: PageSettings) -> Iterable[Finding]:
+    if "MIDDLEWARE_CLASSES" in page.values:
+        yield found("middleware-classes-ignored")
+
+
+@_page_detector
 def _storages_without_default(page: PageSettings) -> Iterable[Finding]:
     storages = page.values.get("STORAGES")
     if isinstance(storages, dict) and "default" not in storages:

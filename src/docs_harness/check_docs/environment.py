@@ -30,12 +30,15 @@ _STAND_INS = (
 
 def read_names(tree: ast.Module) -> set[str]:
     """Names read as ``os.environ[...]``, ``os.environ.get(...)``, ``os.getenv(...)``,
-    ``env(...)``/``env.bool(...)`` or ``config(...)``, with a literal name."""
+    ``env(...)``/``env.bool(...)`` or ``config(...)``, with a literal name and no
+    default of the page's own."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and _is_environ(node.value):
             key = node.slice
         elif isinstance(node, ast.Call) and node.args and _is_getter(node.func):
+            if len(node.args) > 1 or any(k.arg == "default" for k in node.keywords):
+                continue  # the page's own default applies
             key = node.args[0]
         else:
             continue
@@ -50,21 +53,37 @@ def stand_in(name: str) -> str:
 
 
 def helpers_source(helpers: list[str]) -> str:
-    """Definitions of ``env``/``config``: called, or with a cast (``env.bool(...)``),
-    they return the variable's text, or the default."""
-    lines = [
-        "",
-        "",
-        "class _EnvironmentLookup:",
-        "    def __call__(self, name, default=None, *args, **kwargs):",
-        "        return os.environ.get(name, default)",
-        "",
-        "    def __getattr__(self, cast):",
-        "        return self",
-        "",
-    ]
-    lines += [f"{helper} = _EnvironmentLookup()" for helper in helpers]
-    return "\n".join(lines) + "\n"
+    """Definitions of ``env``/``config``: called, or with a cast (``env.bool(...)``,
+    ``config(..., cast=int)``), they return the variable as that type, or the default."""
+    return "\n".join(
+        [
+            "",
+            "",
+            "class _EnvironmentLookup:",
+            "    def __call__(self, name, default=None, cast=None, **kwargs):",
+            "        value = os.environ.get(name)",
+            "        return default if value is None else _cast_environment(cast, value)",
+            "",
+            "    def __getattr__(self, cast):",
+            "        return lambda name, default=None, **kwargs: self(name, default, cast)",
+            "",
+            "",
+            "def _cast_environment(cast, value):",
+            "    kind = getattr(cast, '__name__', cast)",
+            "    if kind == 'bool':",
+            "        return value.lower() in ('1', 'true', 'yes', 'on')",
+            "    if kind in ('list', 'tuple', 'Csv'):",
+            "        return [item.strip() for item in value.split(',') if item.strip()]",
+            "    if kind in ('db', 'db_url', 'cache', 'cache_url'):",
+            "        return {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}",
+            "    if kind in ('int', 'float'):",
+            "        return int(value) if kind == 'int' else float(value)",
+            "    return value",
+            "",
+            *(f"{helper} = _EnvironmentLookup()" for helper in helpers),
+            "",
+        ]
+    )
 
 
 def _is_environ(node: ast.expr) -> bool:

@@ -44,10 +44,11 @@ SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
 _CHECK_ERROR = re.compile(r"^\S+: \(\w+\.E\d+\) .*$", re.M)
 _NEEDS_PACKAGE = re.compile(r"Error loading \w+|No module named|is not installed")
 #: Mistakes a settings helper such as ``django_heroku.settings(locals())`` may fix or make.
+#: (A storage setting the page sets itself is judged all the same: a line that ignores
+#: it ignores it whatever else the helper sets.)
 _SET_BY_HELPERS = {
     "middleware-missing", "storage-without-middleware", "middleware-above-security",
-    "middleware-too-low", "staticfiles-storage-ignored", "storages-ignored",
-    "storage-settings-rejected",
+    "middleware-too-low",
 }  # fmt: skip
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '(?P<module>[\w.]+)'")
 #: Defaults of settings newer than some lines (STORAGES: Django 4.2), so that a page
@@ -97,6 +98,8 @@ class PageState:
     told: bool = False
     #: environment variables the settings read
     environment: set[str] = field(default_factory=set)
+    #: name -> the import statement of an earlier block that defines it
+    imports: dict[str, str] = field(default_factory=dict)
     #: blocks handing the settings to a helper (``django_heroku.settings(locals())``)
     opaque: list[ReadBlock] = field(default_factory=list)
 
@@ -105,6 +108,14 @@ class PageState:
 
     def not_checkable(self, item: ReadBlock, reason: str) -> None:
         self.verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
+
+    def note_imports(self, item: ReadBlock) -> None:
+        """Imports any block shows, for a later settings block that uses the name."""
+        for node in item.tree.body if item.tree else ():
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and node.names[0].name != "*":
+                for alias in node.names:
+                    name = (alias.asname or alias.name).split(".")[0]
+                    self.imports.setdefault(name, ast.unparse(node) + "\n")
 
     def mentions(self, item: ReadBlock, names: Iterable[str]) -> None:
         """``item`` names these; a mistake in a name is shown on its first block."""
@@ -156,10 +167,9 @@ def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> lis
         if aside is None:
             break
         set_aside[aside.block.line] = aside.reason  # and read the page again without it
-    stand_ins = ", ".join(sorted(state.environment))
     return [
         state.verdicts.get(item.block.line)
-        or Verdict(item.block, WORKS, _with_stand_ins(item, stand_ins))
+        or Verdict(item.block, WORKS, _works_with(item, state.environment))
         for item in page.blocks
     ]
 
@@ -167,6 +177,7 @@ def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> lis
 def _read_in_order(page: Page, project: Project, set_aside: dict[int, str]) -> PageState:
     state = PageState(project, told=page.told)
     for item in page.blocks:
+        state.note_imports(item)
         if item.block.line in set_aside:
             state.not_checkable(item, set_aside[item.block.line])
             if item.tree is not None and _passes_locals(item.tree):
@@ -176,10 +187,16 @@ def _read_in_order(page: Page, project: Project, set_aside: dict[int, str]) -> P
     return state
 
 
-def _with_stand_ins(item: ReadBlock, stand_ins: str) -> str:
-    if item.tree is None or not stand_ins or not environment.read_names(item.tree):
-        return ""
-    return f"with stand-in values for the environment variables {stand_ins}"
+def _works_with(item: ReadBlock, stand_ins: set[str]) -> str:
+    """What a block's "works" rests on, when more than the block itself."""
+    lines = [text.strip() for text in item.block.source.split("\n")]
+    others = [text for text in lines if text and not text.startswith("#")]
+    if item.kind == Kind.SHELL and not all(_PIP_INSTALL.search(text) for text in others):
+        return "its pip install counts as the install step; other commands are not run"
+    names = sorted(environment.read_names(item.tree) & stand_ins) if item.tree else []
+    if names:
+        return f"with stand-in values for the environment variables {', '.join(names)}"
+    return ""
 
 
 @handles(Kind.SETTINGS)
@@ -240,11 +257,18 @@ def _apply(state: PageState, item: ReadBlock) -> str:
         if name.isupper()
     }
     defaults = {name: value for name, value in defaults.items() if value is not None}
-    unknown = sorted(missing - {"os", "Path", *ENV_HELPERS, *defaults})
+    shown = {name: state.imports[name] for name in missing if name in state.imports}
+    # An undefined upper-case name (DEBUG = FALSE) fails for a reader too: left to load.
+    unknown = sorted(
+        name
+        for name in missing - {"os", "Path", *ENV_HELPERS, *defaults, *shown}
+        if not name.isupper()
+    )
     if unknown:
         return f"uses {', '.join(unknown)}, which the page never defines"
     imports = (("os", "import os\n"), ("Path", "from pathlib import Path\n"))
     prelude = "".join(text for needed, text in imports if needed in missing)
+    prelude += "".join(sorted(set(shown.values())))
     prelude += "".join(f"{name} = {value}\n" for name, value in sorted(defaults.items()))
     helpers = [helper for helper in ENV_HELPERS if helper in missing]
     if helpers:
@@ -380,12 +404,13 @@ def _diagnose(
         found_here = [d for d in found_here if d.rule.name not in _SET_BY_HELPERS]
         for item in unseen:
             aside = verdicts[item.block.line].reason
-            reason = f"{aside}; so the middleware and storage it sets are not judged"
+            reason = f"{aside}; so the middleware it sets is not judged"
             verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
     if check and any(check.partition(": ")[2] in d.reason for d in found_here):
         check = None  # a diagnosis already names this error, on the block to change
+    fallback = _fallback_target(state, merged)
     for diagnosis in found_here:
-        target = state.setter.get(diagnosis.about) or (merged[-1] if merged else None)
+        target = state.setter.get(diagnosis.about) or fallback
         if target is None:
             continue
         earlier = verdicts.get(target.block.line)
@@ -400,7 +425,10 @@ def _diagnose(
             codes = (*earlier.checks, *codes)
         verdicts[target.block.line] = Verdict(target.block, BROKEN, reason, fix, codes)
     if check and merged:
-        target = next((i for i in reversed(merged) if i.block.line not in verdicts), merged[-1])
+        named = [
+            state.setter[n] for n in re.findall(r"\b[A-Z][A-Z_]+\b", check) if n in state.setter
+        ]
+        target = named[0] if named else (fallback or merged[-1])
         if _NEEDS_PACKAGE.search(check):  # e.g. a database driver the page installs
             target = state.setter.get("DATABASES", target)
             verdicts[target.block.line] = Verdict(
@@ -410,6 +438,16 @@ def _diagnose(
             )  # fmt: skip
         elif target.block.line not in verdicts:
             verdicts[target.block.line] = _failure_verdict(target, "check-fails", check)
+
+
+def _fallback_target(state: PageState, merged: list[ReadBlock]) -> ReadBlock | None:
+    """Where a mistake no block set goes: the first settings block that names
+    WhiteNoise, else the page's last settings block."""
+    settings = [item for item in merged if item.kind == Kind.SETTINGS] or merged
+    for name, item in state.setter.items():
+        if name.startswith("name:") and "whitenoise" in name and item in settings:
+            return item
+    return settings[-1] if settings else None
 
 
 def _passes_locals(tree: ast.Module) -> bool:
@@ -429,6 +467,8 @@ def _undefined_names(tree: ast.Module, settings: str) -> set[str]:
                 defined.update((a.asname or a.name).split(".")[0] for a in node.names)
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 defined.add(node.name)
+            elif isinstance(node, ast.arg):
+                defined.add(node.arg)
     used = {
         node.id
         for node in ast.walk(tree)
