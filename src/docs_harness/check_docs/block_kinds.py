@@ -99,6 +99,8 @@ def read_block(block: FoundBlock) -> ReadBlock:
     language, source = block.language, _unwrapped(block.source)
     if language in _LANGUAGE_WHAT:
         return ReadBlock(block, Kind.OTHER, _LANGUAGE_WHAT[language])
+    if language in _PYTHON and "=" in source and _looks_like_requirements(source):
+        return ReadBlock(block, Kind.REQUIREMENTS)  # "whitenoise==6.9.0" parses as Python
     if language in _PYTHON:
         return _read_python(block, source, stated=True)
     if language in _SHELL and not _looks_like_commands(source):

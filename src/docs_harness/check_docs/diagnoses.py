@@ -165,8 +165,8 @@ def _static_helpers(page: PageSettings) -> Iterable[Finding]:
 def _install_steps(page: PageSettings) -> Iterable[Finding]:
     if page.installed is None or page.told_to_install:
         return
-    if not any("whitenoise" in name for name in page.names):
-        return
+    if not any(name.startswith("whitenoise.") for name in page.names):
+        return  # the page does not set WhiteNoise up (it may only tune a setting of it)
     if not any(_brings_whitenoise(arg) for arg in page.installed):
         yield found("whitenoise-not-installed")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import itertools
 import re
 import subprocess
 from collections.abc import Callable, Iterable
@@ -161,7 +160,7 @@ def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> lis
     line = parse_line(version("django"))
     page = read_page(path, text)
     set_aside: dict[int, str] = {}
-    for attempt in itertools.count():
+    for attempt in range(len(page.blocks) + 1):  # each round sets one block aside
         state = _read_in_order(page, factory.new(f"{name}-{attempt}"), set_aside)
         aside = _settle_settings(state, line, page, factory, f"{name}-{attempt}")
         if aside is None:
@@ -356,11 +355,11 @@ def _failure_verdict(item: ReadBlock, rule_name: str, error: str) -> Verdict:
     if module.startswith("whitenoise.django"):
         names = sorted(n for n in _dotted_names(item.tree) if n.startswith("whitenoise.django."))
         finding = removed_api(names[-1] if names else module)
-    elif module and not module.startswith(("whitenoise", "django")):
+    elif module and module.split(".")[0] not in ("whitenoise", "django"):
         return Verdict(
             item.block, NOT_CHECKABLE,
-            f"imports {module}, which is not installed beside check-docs (install it to "
-            "check this block); the page's other blocks are checked without it",
+            f"needs {module}, which is not installed beside check-docs (install it to "
+            "check this block); the other blocks are checked without it",
         )  # fmt: skip
     elif attempt := refusal(error):
         finding = found("sandbox-refused", attempt=attempt, error=error)
