@@ -3,10 +3,15 @@ reason and the fix), or cannot be checked (and why).
 
 The page's settings blocks are merged, in page order, into a fresh ``startproject``
 project, the way a reader pastes them. Names a snippet uses but never imports are read
-as a reader reads them: ``os`` and ``Path`` are imported, an ``env()`` or ``config()``
-helper reads an environment variable, and ``from .base import *`` means "the settings
-you already have". Django then imports the settings and runs its system checks, and the
-rules in ``diagnoses`` name what a reader would trip over.
+as a reader reads them: ``os`` and ``Path`` are imported, a name an earlier block
+imported is imported, an ``env()`` or ``config()`` helper reads an environment variable
+(each variable read gets a stand-in value), a Django setting edited in place starts
+from Django's default, and ``from .base import *`` means "the settings you already
+have". Django then imports the settings and runs its system checks, in the sandbox the
+project was made with, and the rules in ``diagnoses`` name what a reader would trip
+over. Settings that do not load are blamed on the first block after which they stop
+loading; a block that needs a package not installed here is set aside and the page read
+again without it.
 """
 
 from __future__ import annotations
