@@ -100,19 +100,19 @@ def read_block(block: FoundBlock) -> ReadBlock:
     if language in _LANGUAGE_WHAT:
         return ReadBlock(block, Kind.OTHER, _LANGUAGE_WHAT[language])
     if language in _PYTHON and "=" in source and _looks_like_requirements(source):
-        return ReadBlock(block, Kind.REQUIREMENTS)  # "whitenoise==6.9.0" parses as Python
+        return ReadBlock(block, Kind.REQUIREMENTS, meant=source)  # "x==1.0" parses as Python
     if language in _PYTHON:
         return _read_python(block, source, stated=True)
+    if (language in _REQUIREMENTS or language in _SHELL) and _RUNTIME.match(source):
+        return ReadBlock(block, Kind.OTHER, "a runtime.txt (the platform's Python version)")
     if language in _SHELL and not _looks_like_commands(source):
         read = _read_python(block, source, stated=False)  # settings in a shell fence
         if read.kind in (Kind.SETTINGS, Kind.URLCONF, Kind.MODULE):
             return read
     if language in _SHELL or (not language and _looks_like_commands(source)):
         return ReadBlock(block, Kind.SHELL)
-    if language in _REQUIREMENTS and _RUNTIME.match(source):
-        return ReadBlock(block, Kind.OTHER, "a runtime.txt (the platform's Python version)")
     if language in _REQUIREMENTS and _looks_like_requirements(source):
-        return ReadBlock(block, Kind.REQUIREMENTS)
+        return ReadBlock(block, Kind.REQUIREMENTS, meant=source)
     if language in _REQUIREMENTS:
         if _ENV_LINES.match(source):  # NAME=value, no spaces: a shell's, not Python's
             return ReadBlock(block, Kind.OTHER, "environment variables (.env)")
@@ -172,10 +172,23 @@ def _unwrapped(source: str) -> str:
     return source
 
 
+def _dedented(source: str) -> str:
+    """The indentation every code line shares removed, even when a comment such as
+    ``# settings.py`` sits at the margin above it."""
+    code = [
+        text for text in source.split("\n") if text.strip() and not text.lstrip().startswith("#")
+    ]
+    margin = min((len(text) - len(text.lstrip()) for text in code), default=0)
+    if not margin or any(not text[:margin].isspace() for text in code):
+        return textwrap.dedent(source)
+    lines = source.split("\n")
+    return "\n".join(text[margin:] if text[:margin].isspace() else text.lstrip() for text in lines)
+
+
 def parse_as_meant(source: str) -> tuple[str, ast.Module]:
     """Parse ``source`` as its reader reads it: indentation common to every line removed,
     and a body the author left out (``try:`` then nothing) read as ``...``."""
-    text = _ELISION.sub(r"\g<indent>...", textwrap.dedent(source))  # "…" as typed on some keyboards
+    text = _ELISION.sub(r"\g<indent>...", _dedented(source))  # "…" as typed on some keyboards
     for _ in range(20):  # one elided body per round; a real block has a few at most
         try:
             return text, ast.parse(text)

@@ -25,6 +25,8 @@ from ..rules import (
 )
 from ..versions import Line
 
+#: Django's own staticfiles storage: setting it changes nothing, on any line.
+DJANGO_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 #: What startproject writes and other parts of Django rely on.
 REQUIRED = {
     "MIDDLEWARE": (
@@ -80,10 +82,17 @@ def diagnose(page: PageSettings) -> list[Finding]:
         page.line,
         _strings(page.values.get("MIDDLEWARE")),
         _strings(page.values.get("INSTALLED_APPS")),
-        frozenset(name for name in STORAGE_SETTINGS if name in page.values),
+        frozenset(
+            name
+            for name in STORAGE_SETTINGS
+            if name in page.values and page.values[name] != DJANGO_STORAGE  # a no-op
+        ),
         backend,
         whitenoise_storage=backend.startswith("whitenoise."),
-        mentions_whitenoise=any("whitenoise" in name for name in page.names),
+        # (a page naming only whitenoise.django, which WhiteNoise removed, hears that)
+        mentions_whitenoise=any(
+            "whitenoise" in name and not name.startswith("whitenoise.django") for name in page.names
+        ),
     )
     page_only = [finding for detect in _PAGE_DETECTORS for finding in detect(page)]
     return [*find_mistakes(setup), *(f for f in page_only if f.rule.lines.contains(page.line))]
@@ -152,13 +161,28 @@ def _pasted_whole(page: PageSettings) -> Iterable[Finding]:
 def _static_helpers(page: PageSettings) -> Iterable[Finding]:
     if page.urlconf is None:
         return
-    called = {
-        node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        for node in ast.walk(page.urlconf)
-        if isinstance(node, ast.Call)
-    }
-    for helper in sorted(called & {"static", "staticfiles_urlpatterns"}):
+    for helper in sorted(_static_calls(page.urlconf.body)):
         yield found("static-helper", helper=helper)
+
+
+def _static_calls(statements: list[ast.stmt]) -> set[str]:
+    """URL helpers for static files the URLconf relies on: not under ``if DEBUG``, which
+    says the author meant them for development, and not ``static(MEDIA_URL, ...)``."""
+    called = set()
+    for statement in statements:
+        if isinstance(statement, ast.If) and "DEBUG" in ast.unparse(statement.test):
+            continue
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            name = (
+                node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            )
+            if name == "staticfiles_urlpatterns" or (
+                name == "static" and "STATIC" in ast.unparse(node.args[0] if node.args else node)
+            ):
+                called.add(name)
+    return called
 
 
 @_page_detector

@@ -102,6 +102,10 @@ class PageState:
     told: bool = False
     #: environment variables the settings read
     environment: set[str] = field(default_factory=set)
+    #: the blocks as read, in order (a block set aside in part, as what was left of it)
+    read: list[ReadBlock] = field(default_factory=list)
+    #: block line -> the missing module whose lines were left out of it
+    without: dict[int, str] = field(default_factory=dict)
     #: name -> the import statement of an earlier block that defines it
     imports: dict[str, str] = field(default_factory=dict)
     #: blocks handing the settings to a helper (``django_heroku.settings(locals())``)
@@ -164,35 +168,73 @@ def read_page(path: Path, text: str) -> Page:
 def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> list[Verdict]:
     line = parse_line(version("django"))
     page = read_page(path, text)
-    set_aside: dict[int, str] = {}
+    #: block line -> (why it is set aside, the missing module its other lines can do without)
+    set_aside: dict[int, tuple[str, str]] = {}
     for attempt in range(len(page.blocks) + 1):  # each round sets one block aside
         state = _read_in_order(page, factory.new(f"{name}-{attempt}"), set_aside)
         aside = _settle_settings(state, line, page, factory, f"{name}-{attempt}")
         if aside is None:
             break
-        set_aside[aside.block.line] = aside.reason  # and read the page again without it
+        module = re.match(r"needs ([\w.]+),", aside.reason)
+        again = aside.block.line in set_aside  # its remaining lines failed too: all of it
+        set_aside[aside.block.line] = (aside.reason, "" if again or not module else module[1])
     return [
-        state.verdicts.get(item.block.line)
-        or Verdict(item.block, WORKS, _works_with(item, state.environment))
+        state.verdicts.get(item.block.line) or Verdict(item.block, WORKS, _works_with(item, state))
         for item in page.blocks
     ]
 
 
-def _read_in_order(page: Page, project: Project, set_aside: dict[int, str]) -> PageState:
+def _read_in_order(
+    page: Page, project: Project, set_aside: dict[int, tuple[str, str]]
+) -> PageState:
     state = PageState(project, told=page.told)
     for item in page.blocks:
         state.note_imports(item)
-        if item.block.line in set_aside:
-            state.not_checkable(item, set_aside[item.block.line])
+        reason, module = set_aside.get(item.block.line, ("", ""))
+        rest = _without(item, module, state.imports) if module else None
+        if rest is not None:
+            state.without[item.block.line] = module
+            item = rest
+        elif reason:
+            state.not_checkable(item, reason)
             if item.tree is not None and _passes_locals(item.tree):
                 state.opaque.append(item)
-        else:
-            _HANDLERS[item.kind](state, item)
+            continue
+        state.read.append(item)
+        _HANDLERS[item.kind](state, item)
     return state
 
 
-def _works_with(item: ReadBlock, stand_ins: set[str]) -> str:
+def _without(item: ReadBlock, module: str, imports: dict[str, str]) -> ReadBlock | None:
+    """``item`` without the statements that import or use ``module`` (one not installed
+    here), when settings are left; the rest of the block is still checked."""
+    if item.tree is None or item.kind != Kind.SETTINGS:
+        return None
+    top = module.split(".")[0]
+    bound = {top} | {name for name, text in imports.items() if top in text}
+    kept = []
+    for statement in item.tree.body:
+        names = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+        imports_it = isinstance(statement, (ast.Import, ast.ImportFrom)) and top in ast.unparse(
+            statement
+        )
+        if bound & names or imports_it:
+            bound |= names  # what it assigned goes too (db = dj_database_url.config())
+        else:
+            kept.append(statement)
+    if not kept or len(kept) == len(item.tree.body):
+        return None
+    source = "\n".join(ast.get_source_segment(item.source, s) or ast.unparse(s) for s in kept)
+    tree = ast.parse(source)
+    return ReadBlock(item.block, Kind.SETTINGS, item.reason, tree=tree, meant=source + "\n")
+
+
+def _works_with(item: ReadBlock, state: PageState) -> str:
     """What a block's "works" rests on, when more than the block itself."""
+    if item.block.line in state.without:
+        module = state.without[item.block.line]
+        return f"without its lines that use {module}, which is not installed beside check-docs"
+    stand_ins = state.environment
     lines = [text.strip() for text in item.block.source.split("\n")]
     others = [text for text in lines if text and not text.startswith("#")]
     if item.kind == Kind.SHELL and not all(_PIP_INSTALL.search(text) for text in others):
@@ -303,7 +345,7 @@ def _settle_settings(
     a package not installed here comes back, to be set aside."""
     merged = [
         item
-        for item in page.blocks
+        for item in state.read
         if item.kind in _SETTINGS_KINDS and item.block.line not in state.verdicts
     ]
     if not merged:
@@ -316,7 +358,7 @@ def _settle_settings(
         _diagnose(state, line, values, merged, _run_check(state.project, extra))
         return None
     # The settings do not load: the block after which they stop loading is the one to change.
-    culprit = merged[0] if len(merged) == 1 else _first_failing(page, merged, factory, name)
+    culprit = merged[0] if len(merged) == 1 else _first_failing(state, merged, factory, name)
     culprit = culprit or merged[-1]
     verdict = _failure_verdict(culprit, *failure)
     if verdict.status == NOT_CHECKABLE:
@@ -376,13 +418,11 @@ def _failure_verdict(item: ReadBlock, rule_name: str, error: str) -> Verdict:
 
 
 def _first_failing(
-    page: Page, merged: list[ReadBlock], factory: ProjectFactory, name: str
+    read: PageState, merged: list[ReadBlock], factory: ProjectFactory, name: str
 ) -> ReadBlock | None:
-    """Replay the page in a new project, loading the settings after each block."""
-    state = PageState(factory.new(f"{name}-replay"), told=page.told)
-    for item in page.blocks:
-        if item not in merged:
-            continue
+    """Replay the page's settings in a new project, loading them after each block."""
+    state = PageState(factory.new(f"{name}-replay"), told=read.told, imports=read.imports)
+    for item in merged:
         _HANDLERS[item.kind](state, item)
         if _load(state.project, state.environment_values()) is not None:
             return item
@@ -429,19 +469,28 @@ def _diagnose(
             codes = (*earlier.checks, *codes)
         verdicts[target.block.line] = Verdict(target.block, BROKEN, reason, fix, codes)
     if check and merged:
-        named = [
-            state.setter[n] for n in re.findall(r"\b[A-Z][A-Z_]+\b", check) if n in state.setter
-        ]
-        target = named[0] if named else (fallback or merged[-1])
-        if _NEEDS_PACKAGE.search(check):  # e.g. a database driver the page installs
-            target = state.setter.get("DATABASES", target)
+        target = _check_target(state, merged, check)
+        if target.block.line in verdicts:
+            pass  # that block already says what is wrong with it
+        elif _NEEDS_PACKAGE.search(check):  # e.g. a database driver the page installs
             verdicts[target.block.line] = Verdict(
                 target.block, NOT_CHECKABLE,
                 f"Django's checks need a package not installed beside check-docs ({check}); "
                 "install it to check this block",
             )  # fmt: skip
-        elif target.block.line not in verdicts:
+        else:
             verdicts[target.block.line] = _failure_verdict(target, "check-fails", check)
+
+
+def _check_target(state: PageState, merged: list[ReadBlock], check: str) -> ReadBlock:
+    """The block a system check's error is about: the one setting the setting it names,
+    else the last one showing a name it quotes (an app, a module), else the last."""
+    for name in re.findall(r"\b[A-Z][A-Z_]+\b", check):
+        if name in state.setter:
+            return state.setter[name]
+    quoted = re.findall(r"'([\w.]+)'", check)
+    showing = [item for item in merged if any(word in item.source for word in quoted)]
+    return showing[-1] if showing else merged[-1]
 
 
 def _fallback_target(state: PageState, merged: list[ReadBlock]) -> ReadBlock | None:
@@ -514,7 +563,7 @@ def _dotted_names(tree: ast.Module | None) -> set[str]:
 
 def _installs(item: ReadBlock) -> list[str] | None:
     if item.kind == Kind.REQUIREMENTS:
-        return [text.split("#")[0].strip() for text in item.block.source.splitlines() if text]
+        return [text.split("#")[0].strip() for text in item.source.splitlines() if text]
     args = []
     for text in item.block.source.splitlines():
         match = _PIP_INSTALL.search(text)
