@@ -189,8 +189,8 @@ def _static_calls(statements: list[ast.stmt]) -> set[str]:
 def _install_steps(page: PageSettings) -> Iterable[Finding]:
     if page.installed is None or page.told_to_install:
         return
-    if not any(name.startswith("whitenoise.") for name in page.names):
-        return  # the page does not set WhiteNoise up (it may only tune a setting of it)
+    if not _sets_whitenoise_up(page):
+        return
     if not any(_brings_whitenoise(arg) for arg in page.installed):
         yield found("whitenoise-not-installed")
 
@@ -202,6 +202,15 @@ _REQUIRE_WHITENOISE = ("whitenoise", "django-heroku", "django-on-heroku")
 def _brings_whitenoise(requirement: str) -> bool:
     name = re.split(r"[\s\[<>=!~;@]", requirement.strip(), maxsplit=1)[0]
     return name.lower().replace("_", "-") in _REQUIRE_WHITENOISE
+
+
+def _sets_whitenoise_up(page: PageSettings) -> bool:
+    """The page names one of WhiteNoise's parts (its middleware, a storage): it sets
+    WhiteNoise up, so its install steps should install it."""
+    return any(
+        name.startswith("whitenoise.") and not name.startswith("whitenoise.django")
+        for name in page.names
+    )
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -46,6 +46,7 @@ WORKS, BROKEN, NOT_CHECKABLE = Status.PASSED, Status.FAILED, Status.SKIPPED
 #: The statuses in the words check-docs prints.
 SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
 _CHECK_ERROR = re.compile(r"^\S+: \(\w+\.E\d+\) .*$", re.M)
+_DATABASE_DRIVER = re.compile(r"psycopg|mysql|oracle|database", re.I)
 _NEEDS_PACKAGE = re.compile(r"Error loading \w+|No module named|is not installed")
 #: Mistakes a settings helper such as ``django_heroku.settings(locals())`` may fix or make.
 #: (A storage setting the page sets itself is judged all the same: a line that ignores
@@ -222,11 +223,17 @@ def _without(item: ReadBlock, module: str, imports: dict[str, str]) -> ReadBlock
             bound |= names  # what it assigned goes too (db = dj_database_url.config())
         else:
             kept.append(statement)
-    if not kept or len(kept) == len(item.tree.body):
+    if all(_is_placeholder(s) for s in kept) or len(kept) == len(item.tree.body):
         return None
     source = "\n".join(ast.get_source_segment(item.source, s) or ast.unparse(s) for s in kept)
     tree = ast.parse(source)
     return ReadBlock(item.block, Kind.SETTINGS, item.reason, tree=tree, meant=source + "\n")
+
+
+def _is_placeholder(statement: ast.stmt) -> bool:
+    """``...`` (or ``--snip--``, read as it) or ``pass``: nothing left to check."""
+    constant = isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+    return constant or isinstance(statement, ast.Pass)
 
 
 def _works_with(item: ReadBlock, state: PageState) -> str:
@@ -470,6 +477,8 @@ def _diagnose(
         verdicts[target.block.line] = Verdict(target.block, BROKEN, reason, fix, codes)
     if check and merged:
         target = _check_target(state, merged, check)
+        if _DATABASE_DRIVER.search(check) and "DATABASES" in state.setter:
+            target = state.setter["DATABASES"]  # "Error loading psycopg2 or psycopg module"
         if target.block.line in verdicts:
             pass  # that block already says what is wrong with it
         elif _NEEDS_PACKAGE.search(check):  # e.g. a database driver the page installs
