@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docs_harness.check_docs import page_check
+from docs_harness.check_docs import page_check, page_state  # noqa: F401 (page_check registers them)
 from docs_harness.check_docs.block_kinds import Kind
 from docs_harness.harness import blocks, shell_steps
 from docs_harness.harness.blocks import BlockKind
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
     [
         (BlockKind, blocks._HANDLERS),
         (CommandKind, shell_steps._HANDLERS),
-        (Kind, page_check._HANDLERS),
+        (Kind, page_state.HANDLERS),
     ],
     ids=["harness blocks", "harness commands", "check-docs blocks"],
 )

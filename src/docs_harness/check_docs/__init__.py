@@ -9,7 +9,9 @@ Modules, in the order data flows through them:
 - ``prose``: what the sentences tell the reader to do (install WhiteNoise)
 - ``environment``: the variables the settings read, and their stand-in values
 - ``sandbox``: where the document's code runs (bubblewrap), and what it refused
-- ``page_check``: a page's settings merged into a real project, Django's checks run
+- ``page_check``: a page's blocks read in order, its settings merged into a real project
+- ``page_state``: the verdicts, and what reading a page has led to so far
+- ``loading``: those settings loaded in the sandbox, Django's checks run, mistakes placed
 - ``diagnoses``: the rulebook's mistakes found in what the page leads to
 - ``output``: what a run found, as text, JSON or GitHub annotations
 - ``cli``: the ``check-docs`` command

@@ -7,11 +7,9 @@ as a reader reads them: ``os`` and ``Path`` are imported, a name an earlier bloc
 imported is imported, an ``env()`` or ``config()`` helper reads an environment variable
 (each variable read gets a stand-in value), a Django setting edited in place starts
 from Django's default, and ``from .base import *`` means "the settings you already
-have". Django then imports the settings and runs its system checks, in the sandbox the
-project was made with, and the rules in ``diagnoses`` name what a reader would trip
-over. Settings that do not load are blamed on the first block after which they stop
-loading; a block that needs a package not installed here is set aside and the page read
-again without it.
+have". ``loading`` then loads what the page led to and names what is wrong; a block
+that needs a package not installed here comes back, and the page is read again with
+only that block's lines that use the package left out.
 """
 
 from __future__ import annotations
@@ -19,43 +17,25 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-import subprocess
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
-from ..harness.outputs import last_exception
-from ..harness.project import Project, ProjectFactory, SettingsError, django_default
+from ..harness.project import Project, ProjectFactory, django_default
 from ..harness.settings_merge import SnippetError, mark_placeholders
-from ..rules import found
-from ..verdicts import Status
-from ..versions import Line, parse_line
+from ..versions import parse_line
 from . import environment
 from .block_kinds import Kind, ReadBlock, read_block
-from .diagnoses import PageSettings, diagnose, removed_api
 from .document import MAX_BLOCKS, MAX_SETTINGS_LINES, Unreadable
 from .environment import ENV_HELPERS
-from .markdown_blocks import FoundBlock, find_blocks
+from .loading import settle
+from .markdown_blocks import find_blocks
+from .page_state import BROKEN as BROKEN
+from .page_state import HANDLERS, SETTINGS_KINDS, WORKS, Page, PageState, dotted_names, handles
+from .page_state import NOT_CHECKABLE as NOT_CHECKABLE
+from .page_state import SAID as SAID
+from .page_state import Verdict as Verdict
 from .prose import told_to_install
-from .sandbox import MEMORY, refusal
 
-#: A block works (passed), is broken (failed) or cannot be checked (skipped).
-WORKS, BROKEN, NOT_CHECKABLE = Status.PASSED, Status.FAILED, Status.SKIPPED
-#: The statuses in the words check-docs prints.
-SAID = {WORKS: "works", BROKEN: "broken", NOT_CHECKABLE: "not checkable"}
-_CHECK_ERROR = re.compile(r"^\S+: \(\w+\.E\d+\) .*$", re.M)
-_DATABASE_DRIVER = re.compile(r"psycopg|mysql|oracle|database", re.I)
-_NEEDS_PACKAGE = re.compile(r"Error loading \w+|No module named|is not installed")
-#: Mistakes a settings helper such as ``django_heroku.settings(locals())`` may fix or make.
-#: (A storage setting the page sets itself is judged all the same: a line that ignores
-#: it ignores it whatever else the helper sets.)
-_SET_BY_HELPERS = {
-    "middleware-missing", "storage-without-middleware", "middleware-above-security",
-    "middleware-too-low",
-}  # fmt: skip
-_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '(?P<module>[\w.]+)'")
 #: Defaults of settings newer than some lines (STORAGES: Django 4.2), so that a page
 #: editing one in place is read on older lines too, where the rulebook names it.
 _LATER_DEFAULTS = {
@@ -64,88 +44,6 @@ _LATER_DEFAULTS = {
 }
 _STAR_IMPORT = re.compile(r"^(?P<indent>[ \t]*)from\s+\.?[\w.]*\s+import\s+\*.*$", re.M)
 _PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>.+)$")
-_SETTINGS_KINDS = (Kind.SETTINGS, Kind.URLCONF)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What check-docs says of one block; a broken block's reason starts with the code."""
-
-    block: FoundBlock
-    status: Status
-    reason: str = ""
-    fix: str = ""
-    #: the rulebook's codes, e.g. ("WN104",)
-    checks: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Page:
-    blocks: list[ReadBlock]
-    #: the prose tells the reader to install WhiteNoise ("add whitenoise to requirements.txt")
-    told: bool
-
-
-@dataclass
-class PageState:
-    """What a page has led to so far, as its blocks are read in order."""
-
-    project: Project
-    verdicts: dict[int, Verdict] = field(default_factory=dict)
-    #: setting (or "urlpatterns", "install") -> the block that last set it
-    setter: dict[str, ReadBlock] = field(default_factory=dict)
-    #: settings a block assigned whole, without a placeholder for the rest
-    whole: set[str] = field(default_factory=set)
-    #: every dotted name the page's Python mentions
-    names: set[str] = field(default_factory=set)
-    installed: list[str] | None = None
-    urlconf: ast.Module | None = None
-    told: bool = False
-    #: environment variables the settings read
-    environment: set[str] = field(default_factory=set)
-    #: the blocks as read, in order (a block set aside in part, as what was left of it)
-    read: list[ReadBlock] = field(default_factory=list)
-    #: block line -> the missing module whose lines were left out of it
-    without: dict[int, str] = field(default_factory=dict)
-    #: name -> the import statement of an earlier block that defines it
-    imports: dict[str, str] = field(default_factory=dict)
-    #: blocks handing the settings to a helper (``django_heroku.settings(locals())``)
-    opaque: list[ReadBlock] = field(default_factory=list)
-
-    def environment_values(self) -> dict[str, str]:
-        return {name: environment.stand_in(name) for name in sorted(self.environment)}
-
-    def not_checkable(self, item: ReadBlock, reason: str) -> None:
-        self.verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
-
-    def note_imports(self, item: ReadBlock) -> None:
-        """Imports any block shows, for a later settings block that uses the name."""
-        for node in item.tree.body if item.tree else ():
-            if isinstance(node, (ast.Import, ast.ImportFrom)) and node.names[0].name != "*":
-                for alias in node.names:
-                    name = (alias.asname or alias.name).split(".")[0]
-                    self.imports.setdefault(name, ast.unparse(node) + "\n")
-
-    def mentions(self, item: ReadBlock, names: Iterable[str]) -> None:
-        """``item`` names these; a mistake in a name is shown on its first block."""
-        for name in names:
-            self.names.add(name)
-            self.setter.setdefault(f"name:{name}", item)
-
-
-Read = Callable[[PageState, ReadBlock], None]
-_HANDLERS: dict[Kind, Read] = {}
-
-
-def handles(*kinds: Kind) -> Callable[[Read], Read]:
-    """Register what reading a page does with a block of ``kinds``."""
-
-    def register(read: Read) -> Read:
-        for kind in kinds:
-            _HANDLERS[kind] = read
-        return read
-
-    return register
 
 
 def read_page(path: Path, text: str) -> Page:
@@ -157,7 +55,7 @@ def read_page(path: Path, text: str) -> Page:
             f"{len(blocks):,} code blocks; check-docs reads documents of up to {MAX_BLOCKS}"
         )
     read = [read_block(block) for block in blocks]
-    settings = sum(i.source.count("\n") for i in read if i.kind in _SETTINGS_KINDS)
+    settings = sum(i.source.count("\n") for i in read if i.kind in SETTINGS_KINDS)
     if settings > MAX_SETTINGS_LINES:
         raise Unreadable(
             f"{settings:,} lines of settings in its code blocks; check-docs merges up to "
@@ -173,7 +71,7 @@ def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> lis
     set_aside: dict[int, tuple[str, str]] = {}
     for attempt in range(len(page.blocks) + 1):  # each round sets one block aside
         state = _read_in_order(page, factory.new(f"{name}-{attempt}"), set_aside)
-        aside = _settle_settings(state, line, page, factory, f"{name}-{attempt}")
+        aside = settle(state, line, factory, f"{name}-{attempt}")
         if aside is None:
             break
         module = re.match(r"needs ([\w.]+),", aside.reason)
@@ -202,7 +100,7 @@ def _read_in_order(
                 state.opaque.append(item)
             continue
         state.read.append(item)
-        _HANDLERS[item.kind](state, item)
+        HANDLERS[item.kind](state, item)
     return state
 
 
@@ -264,14 +162,14 @@ def _read_settings(state: PageState, item: ReadBlock) -> None:
 @handles(Kind.URLCONF)
 def _read_urlconf(state: PageState, item: ReadBlock) -> None:
     state.urlconf, state.setter["urlpatterns"] = item.tree, item
-    state.mentions(item, _dotted_names(item.tree))
+    state.mentions(item, dotted_names(item.tree))
 
 
 @handles(Kind.MODULE)
 def _read_module(state: PageState, item: ReadBlock) -> None:
     """Another file of the project: what it imports counts (an API WhiteNoise removed),
     but nothing runs it."""
-    state.mentions(item, _dotted_names(item.tree))
+    state.mentions(item, dotted_names(item.tree))
     state.not_checkable(item, f"{item.reason}; check-docs checks the settings")
 
 
@@ -340,176 +238,9 @@ def _apply(state: PageState, item: ReadBlock) -> str:
         state.whole.update(t.id for t in assigned if isinstance(t, ast.Name) and shown_whole)
     for setting in touched:
         state.setter[setting] = item
-    state.mentions(item, _dotted_names(tree) | {name.lower() for name in touched})
+    state.mentions(item, dotted_names(tree) | {name.lower() for name in touched})
     state.environment |= environment.read_names(tree)
     return ""
-
-
-def _settle_settings(
-    state: PageState, line: Line, page: Page, factory: ProjectFactory, name: str
-) -> Verdict | None:
-    """Load the settings the page leads to and diagnose them. A block whose import needs
-    a package not installed here comes back, to be set aside."""
-    merged = [
-        item
-        for item in state.read
-        if item.kind in _SETTINGS_KINDS and item.block.line not in state.verdicts
-    ]
-    if not merged:
-        _diagnose(state, line, {}, merged)
-        return None
-    extra = state.environment_values()
-    failure = _load(state.project, extra)
-    if failure is None:
-        values = state.project.declared_settings(extra)
-        _diagnose(state, line, values, merged, _run_check(state.project, extra))
-        return None
-    # The settings do not load: the block after which they stop loading is the one to change.
-    culprit = merged[0] if len(merged) == 1 else _first_failing(state, merged, factory, name)
-    culprit = culprit or merged[-1]
-    verdict = _failure_verdict(culprit, *failure)
-    if verdict.status == NOT_CHECKABLE:
-        return verdict
-    state.verdicts[culprit.block.line] = verdict
-    return None
-
-
-def _load(project: Project, extra: dict[str, str]) -> tuple[str, str] | None:
-    """Why the settings module cannot be imported, as (rule name, error), or None."""
-    try:
-        project.declared_settings(extra)
-    except SettingsError as exc:
-        if str(exc).startswith("MemoryError"):
-            return (
-                "settings-over-limits",
-                f"used more than the {MEMORY >> 30} GiB of memory allowed",
-            )
-        return "settings-fail", str(exc)
-    except subprocess.TimeoutExpired as exc:
-        return "settings-over-limits", f"did not finish within {exc.timeout:g} seconds"
-    except RuntimeError as exc:  # the interpreter died without a report (a signal, a crash)
-        return "settings-fail", str(exc).splitlines()[-1]
-    return None
-
-
-def _run_check(project: Project, extra: dict[str, str]) -> str | None:
-    try:
-        check = project.manage(("check",), extra=extra)
-    except subprocess.TimeoutExpired as exc:
-        return f"manage.py check did not finish within {exc.timeout:g} seconds"
-    if check.ok:
-        return None
-    issue = _CHECK_ERROR.search(check.output)  # the first error Django's checks name
-    return issue[0].strip() if issue else (last_exception(check.output) or check.tail(3))
-
-
-def _failure_verdict(item: ReadBlock, rule_name: str, error: str) -> Verdict:
-    missing = _MISSING_MODULE.search(error)
-    module = missing["module"] if missing else ""
-    if module.startswith("whitenoise.django"):
-        names = sorted(n for n in _dotted_names(item.tree) if n.startswith("whitenoise.django."))
-        finding = removed_api(names[-1] if names else module)
-    elif module and module.split(".")[0] not in ("whitenoise", "django"):
-        return Verdict(
-            item.block, NOT_CHECKABLE,
-            f"needs {module}, which is not installed beside check-docs (install it to "
-            "check this block); the other blocks are checked without it",
-        )  # fmt: skip
-    elif attempt := refusal(error):
-        finding = found("sandbox-refused", attempt=attempt, error=error)
-    elif rule_name == "settings-over-limits":
-        finding = found(rule_name, what=error)
-    else:
-        finding = found(rule_name, error=error)
-    return Verdict(item.block, BROKEN, finding.message, finding.fix, (finding.code,))
-
-
-def _first_failing(
-    read: PageState, merged: list[ReadBlock], factory: ProjectFactory, name: str
-) -> ReadBlock | None:
-    """Replay the page's settings in a new project, loading them after each block."""
-    state = PageState(factory.new(f"{name}-replay"), told=read.told, imports=read.imports)
-    for item in merged:
-        _HANDLERS[item.kind](state, item)
-        if _load(state.project, state.environment_values()) is not None:
-            return item
-    return None
-
-
-def _diagnose(
-    state: PageState,
-    line: Line,
-    values: dict[str, Any],
-    merged: list[ReadBlock],
-    check: str | None = None,
-) -> None:
-    verdicts, installed = state.verdicts, state.installed
-    page = PageSettings(
-        line, values, frozenset(state.whole), state.urlconf,
-        tuple(installed) if installed is not None else None, frozenset(state.names),
-        state.told,
-    )  # fmt: skip
-    found_here = diagnose(page)
-    unseen = [item for item in state.opaque if item.block.line in verdicts]
-    if unseen:  # a helper that did not run sets settings check-docs cannot see
-        found_here = [d for d in found_here if d.rule.name not in _SET_BY_HELPERS]
-        for item in unseen:
-            aside = verdicts[item.block.line].reason
-            reason = f"{aside}; so the middleware it sets is not judged"
-            verdicts[item.block.line] = Verdict(item.block, NOT_CHECKABLE, reason)
-    if check and any(check.partition(": ")[2] in d.reason for d in found_here):
-        check = None  # a diagnosis already names this error, on the block to change
-    fallback = _fallback_target(state, merged)
-    for diagnosis in found_here:
-        target = state.setter.get(diagnosis.about) or fallback
-        if target is None:
-            continue
-        earlier = verdicts.get(target.block.line)
-        if earlier is not None and earlier.status != BROKEN:
-            if target.kind != Kind.MODULE:
-                continue  # a block that could not be merged says so instead
-            earlier = None  # another file of the project: not run, but wrong all the same
-        reason, fix = diagnosis.message, diagnosis.fix
-        codes: tuple[str, ...] = (diagnosis.code,)
-        if earlier is not None:  # one block, several mistakes: all of them, in order
-            reason, fix = f"{earlier.reason} Also: {reason}", f"{earlier.fix} Then: {fix}"
-            codes = (*earlier.checks, *codes)
-        verdicts[target.block.line] = Verdict(target.block, BROKEN, reason, fix, codes)
-    if check and merged:
-        target = _check_target(state, merged, check)
-        if _DATABASE_DRIVER.search(check) and "DATABASES" in state.setter:
-            target = state.setter["DATABASES"]  # "Error loading psycopg2 or psycopg module"
-        if target.block.line in verdicts:
-            pass  # that block already says what is wrong with it
-        elif _NEEDS_PACKAGE.search(check):  # e.g. a database driver the page installs
-            verdicts[target.block.line] = Verdict(
-                target.block, NOT_CHECKABLE,
-                f"Django's checks need a package not installed beside check-docs ({check}); "
-                "install it to check this block",
-            )  # fmt: skip
-        else:
-            verdicts[target.block.line] = _failure_verdict(target, "check-fails", check)
-
-
-def _check_target(state: PageState, merged: list[ReadBlock], check: str) -> ReadBlock:
-    """The block a system check's error is about: the one setting the setting it names,
-    else the last one showing a name it quotes (an app, a module), else the last."""
-    for name in re.findall(r"\b[A-Z][A-Z_]+\b", check):
-        if name in state.setter:
-            return state.setter[name]
-    quoted = re.findall(r"'([\w.]+)'", check)
-    showing = [item for item in merged if any(word in item.source for word in quoted)]
-    return showing[-1] if showing else merged[-1]
-
-
-def _fallback_target(state: PageState, merged: list[ReadBlock]) -> ReadBlock | None:
-    """Where a mistake no block set goes: the first settings block that names
-    WhiteNoise, else the page's last settings block."""
-    settings = [item for item in merged if item.kind == Kind.SETTINGS] or merged
-    for name, item in state.setter.items():
-        if name.startswith("name:") and "whitenoise" in name and item in settings:
-            return item
-    return settings[-1] if settings else None
 
 
 def _passes_locals(tree: ast.Module) -> bool:
@@ -556,18 +287,6 @@ def _define_env_helpers(project: Project, helpers: list[str]) -> None:
     project.settings_path.write_text(
         "".join(lines[:after]) + "\nimport os" + defs + "".join(lines[after:])
     )
-
-
-def _dotted_names(tree: ast.Module | None) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            found.add(node.value)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
-        elif isinstance(node, ast.Import):
-            found |= {a.name for a in node.names}
-    return found
 
 
 def _installs(item: ReadBlock) -> list[str] | None:
