@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,27 @@ def test_without_bwrap_nothing_runs_unless_the_user_says_so(tmp_path, monkeypatc
     assert main([str(page), "--no-sandbox"]) == 0
     assert "runs as you" in capsys.readouterr().err
     assert (tmp_path / "ran").exists()
+
+
+def test_a_venv_made_by_a_venvs_python_under_tmp_starts_in_the_sandbox(tmp_path):
+    """A venv's Python may link to the Python that made it (Python 3.10 does, from a venv
+    made the way uv and nox make them), so the way from the executable to the real
+    binary can pass through /tmp, which the sandbox hides."""
+    first, second, work = tmp_path / "first", tmp_path / "second", tmp_path / "work"
+    (first / "bin").mkdir(parents=True)
+    work.mkdir()  # the sandbox's writable folder: the venvs stay hidden beside it
+    (first / "bin" / "python").symlink_to(sys.executable)
+    real = Path(os.path.realpath(sys.executable))
+    version = ".".join(map(str, sys.version_info[:3]))
+    (first / "pyvenv.cfg").write_text(f"home = {real.parent}\nversion = {version}\n")
+    subprocess.run([first / "bin" / "python", "-m", "venv", "--without-pip", second], check=True)
+    # the second venv sees this one's packages (Django, check-docs) through a .pth file
+    (site,) = (second / "lib").glob("python3*/site-packages")
+    (site / "this-environment.pth").write_text("\n".join(p for p in sys.path if p) + "\n")
+    made = subprocess.run(
+        [second / "bin" / "python", "-c",
+         "import sys; from pathlib import Path; from docs_harness.check_docs import sandbox; "
+         "sandbox.make(Path(sys.argv[1])); print('sandbox made')", work],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.stdout.strip() == "sandbox made", made.stderr

@@ -52,10 +52,21 @@ def _hidden() -> list[Path]:
 
 
 def _python_paths() -> set[Path]:
-    """What this Python needs to import Django: its prefixes and import path."""
+    """What this Python needs to start and import Django: its prefixes, its import path,
+    every folder on the way from its executable to the real binary (a venv made by a
+    venv's Python links to that Python, not to the binary), and its venv's home."""
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix)}
     paths |= {Path(entry) for entry in sys.path if entry}
-    paths |= {Path(sys.executable).parent, Path(sys.executable).resolve().parent}
+    executable = Path(sys.executable)
+    for _ in range(40):  # a symlink chain; 40 is the kernel's own limit
+        paths.add(executable.parent)
+        if not executable.is_symlink():
+            break
+        executable = executable.parent / os.readlink(executable)
+    config = Path(sys.prefix, "pyvenv.cfg")
+    home = re.search(r"^home\s*=\s*(.+)$", config.read_text(), re.M) if config.is_file() else None
+    if home:
+        paths.add(Path(home[1].strip()))
     return {p for p in paths | {q.resolve() for q in paths} if p.exists()}
 
 
