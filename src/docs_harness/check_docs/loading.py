@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 from typing import Any
 
 from ..harness.outputs import last_exception
@@ -42,7 +43,16 @@ _SET_BY_HELPERS = {
 }  # fmt: skip
 
 
-def settle(state: PageState, line: Line, factory: ProjectFactory, name: str) -> Verdict | None:
+@dataclass(frozen=True)
+class Aside:
+    """A block whose settings need a package not installed here: read the page again
+    without the lines that use ``module``."""
+
+    verdict: Verdict
+    module: str
+
+
+def settle(state: PageState, line: Line, factory: ProjectFactory, name: str) -> Aside | None:
     """Load the settings the page leads to and diagnose them. A block whose import needs
     a package not installed here comes back, to be set aside."""
     merged = [
@@ -54,9 +64,8 @@ def settle(state: PageState, line: Line, factory: ProjectFactory, name: str) -> 
         _diagnose(state, line, {}, merged)
         return None
     extra = state.environment_values()
-    failure = _load(state.project, extra)
+    values, failure = _load(state.project, extra)
     if failure is None:
-        values = state.project.declared_settings(extra)
         _diagnose(state, line, values, merged, _run_check(state.project, extra))
         return None
     # The settings do not load: the block after which they stop loading is the one to change.
@@ -64,27 +73,26 @@ def settle(state: PageState, line: Line, factory: ProjectFactory, name: str) -> 
     culprit = culprit or merged[-1]
     verdict = _failure_verdict(culprit, *failure)
     if verdict.status == NOT_CHECKABLE:
-        return verdict
+        missing = _MISSING_MODULE.search(failure[1])
+        return Aside(verdict, missing["module"] if missing else "")
     state.verdicts[culprit.block.line] = verdict
     return None
 
 
-def _load(project: Project, extra: dict[str, str]) -> tuple[str, str] | None:
-    """Why the settings module cannot be imported, as (rule name, error), or None."""
+def _load(project: Project, extra: dict[str, str]) -> tuple[dict[str, Any], tuple[str, str] | None]:
+    """The settings module's values, read once; or why it cannot be imported, as
+    (rule name, error)."""
     try:
-        project.declared_settings(extra)
+        return project.declared_settings(extra), None
     except SettingsError as exc:
         if str(exc).startswith("MemoryError"):
-            return (
-                "settings-over-limits",
-                f"used more than the {MEMORY >> 30} GiB of memory allowed",
-            )
-        return "settings-fail", str(exc)
+            limit = f"used more than the {MEMORY >> 30} GiB of memory allowed"
+            return {}, ("settings-over-limits", limit)
+        return {}, ("settings-fail", str(exc))
     except subprocess.TimeoutExpired as exc:
-        return "settings-over-limits", f"did not finish within {exc.timeout:g} seconds"
+        return {}, ("settings-over-limits", f"did not finish within {exc.timeout:g} seconds")
     except RuntimeError as exc:  # the interpreter died without a report (a signal, a crash)
-        return "settings-fail", str(exc).splitlines()[-1]
-    return None
+        return {}, ("settings-fail", str(exc).splitlines()[-1])
 
 
 def _run_check(project: Project, extra: dict[str, str]) -> str | None:
@@ -126,7 +134,7 @@ def _first_failing(
     state = PageState(factory.new(f"{name}-replay"), told=read.told, imports=read.imports)
     for item in merged:
         HANDLERS[item.kind](state, item)
-        if _load(state.project, state.environment_values()) is not None:
+        if _load(state.project, state.environment_values())[1] is not None:
             return item
     return None
 

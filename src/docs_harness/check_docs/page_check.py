@@ -74,9 +74,9 @@ def check_page(path: Path, text: str, factory: ProjectFactory, name: str) -> lis
         aside = settle(state, line, factory, f"{name}-{attempt}")
         if aside is None:
             break
-        module = re.match(r"needs ([\w.]+),", aside.reason)
-        again = aside.block.line in set_aside  # its remaining lines failed too: all of it
-        set_aside[aside.block.line] = (aside.reason, "" if again or not module else module[1])
+        where = aside.verdict.block.line
+        again = where in set_aside  # its remaining lines failed too: all of it
+        set_aside[where] = (aside.verdict.reason, "" if again else aside.module)
     return [
         state.verdicts.get(item.block.line) or Verdict(item.block, WORKS, _works_with(item, state))
         for item in page.blocks
