@@ -19,6 +19,8 @@ SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
 _PYTHONS = {"python", "python3"}
 _PIP_OPTIONS_WITH_VALUES = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable"}
 _ENVIRONMENT_ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")
+#: ``python -m MODULE`` commands a page may run in the project, as a reader would.
+PYTHON_MODULES = ("whitenoise.compress",)
 #: The port runserver and gunicorn listen on when the command names none.
 DEFAULT_PORT = 8000
 
@@ -40,6 +42,7 @@ class CommandKind(StrEnum):
     RUNSERVER = "runserver"
     GUNICORN = "gunicorn"
     CURL = "curl"
+    PYTHON_MODULE = "python-module"
     STARTPROJECT = "startproject"
     CD = "cd"
 
@@ -144,6 +147,8 @@ def _read_argv(argv: list[str], text: str, line: int) -> Command:
         return Command(CommandKind.GUNICORN, text, tuple(argv[argv.index("gunicorn") + 1 :]), line)
     if argv[0] == "curl":
         return Command(CommandKind.CURL, text, tuple(argv[1:]), line)
+    if argv[0] in _PYTHONS and argv[1:2] == ["-m"] and argv[2:3] and argv[2] in PYTHON_MODULES:
+        return Command(CommandKind.PYTHON_MODULE, text, tuple(argv[2:]), line)
     if argv[:2] == ["django-admin", "startproject"] or argv[1:4] == [
         "-m",
         "django",
@@ -163,6 +168,7 @@ def _read_argv(argv: list[str], text: str, line: int) -> Command:
     raise CommandError(
         f"the harness does not know how to run {text!r}; it runs 'pip install ...', "
         "'python -m pip install ...', 'python manage.py ...', 'gunicorn ...', 'curl ...', "
+        f"{', '.join(repr(f'python -m {m} ...') for m in PYTHON_MODULES)}, "
         f"'django-admin startproject {PROJECT}' and 'cd {PROJECT}'",
         line,
     )

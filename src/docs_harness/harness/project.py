@@ -266,6 +266,21 @@ class Project:
             confine=self.confine,
         )
 
+    def python_module(
+        self,
+        args: tuple[str, ...],
+        *,
+        extra: Mapping[str, str] = {},  # noqa: B006
+    ) -> CommandResult:
+        """``python -m MODULE ARGS`` in the project, with its settings."""
+        return run_command(
+            [sys.executable, "-m", *args],
+            cwd=self.root,
+            env=self.env(extra=extra),
+            kind=f"python -m {args[0]}",
+            confine=self.confine,
+        )
+
     def manage_argv(self, args: tuple[str, ...]) -> list[str]:
         return [sys.executable, "manage.py", *args]
 

@@ -215,6 +215,29 @@ def _collectstatic(
     return result
 
 
+@handles(CommandKind.PYTHON_MODULE, shows_output=True)
+def _run_python_module(
+    ctx: PageContext, command: Command, block: Block, expect_failure: bool
+) -> CommandResult:
+    result = ctx.project.python_module(command.args, extra=dict(command.env))
+    if not expect_failure:
+        _require_success(ctx, command, block, result)
+    return result
+
+
+def _require_success(
+    ctx: PageContext, command: Command, block: Block, result: CommandResult
+) -> None:
+    if not result.ok:
+        raise BlockFailed(
+            "command-succeeds",
+            f"`{command.text}` exits 0",
+            f"exit code {result.returncode}:\n{result.tail()}",
+            server_output=ctx.server.output_tail() if ctx.server else "",
+        )
+    ctx.record(CheckResult("command-succeeds", True), block)
+
+
 @handles(CommandKind.RUNSERVER)
 def _check_development_server(
     ctx: PageContext, command: Command, block: Block, expect_failure: bool
@@ -280,12 +303,5 @@ def _curl(ctx: PageContext, command: Command, block: Block, expect_failure: bool
         cwd=ctx.project.root,
         env=ctx.project.env(extra=dict(command.env)),
     )
-    if not result.ok:
-        raise BlockFailed(
-            "command-succeeds",
-            f"`{command.text}` exits 0",
-            f"exit code {result.returncode}:\n{result.tail()}",
-            server_output=ctx.server.output_tail(),
-        )
-    ctx.record(CheckResult("command-succeeds", True), block)
+    _require_success(ctx, command, block, result)
     return result
