@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from ..fences import Block
 from ..verdicts import BlockVerdict, Environment, Failure, Status
-from . import checks, outputs
+from . import checks, outputs, shown_urls
 from .checks import Blame, CheckResult
 from .commands import DEFAULT_PORT, CommandError
+from .fetch import Response, request
 from .project import Project, ProjectFactory, SettingsError
 from .servers import Server, ServerError, serve
 from .settings_merge import SnippetError
@@ -63,6 +65,8 @@ class PageContext:
     #: the page ran collectstatic / started runserver
     collected: bool = False
     development_checked: bool = False
+    #: URL paths shown in output and not yet requested (no server was running)
+    unrequested: list[tuple[Block, shown_urls.ShownUrl]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.verdicts = {block.line: BlockVerdict(block) for block in self.blocks}
@@ -147,6 +151,47 @@ class PageContext:
         got = "\n".join(errors) if errors else "no error: Django starts and its checks pass"
         self.record(checks.outcome("expected-error", ok, expected, got), block)
 
+    # --- URLs the page shows ---------------------------------------------------------------
+
+    @cached_property
+    def shown_statuses(self) -> dict[str, set[int]]:
+        return shown_urls.statuses_shown(self.blocks)
+
+    def show_urls(self, block: Block, command: str, shown: list[str], real: str) -> None:
+        """The project's URL paths in what ``command`` printed and the page shows are
+        requested: now from the running server, or from the next one to start."""
+        paths = shown_urls.paths_shown(shown, real, str(self.project.root))
+        if not paths:
+            return
+        try:
+            declared = self.project.declared_settings()
+        except SettingsError:
+            return  # the settings block that broke them fails for it
+        static_url = str(declared.get("STATIC_URL") or "")
+        script_name = str(declared.get("FORCE_SCRIPT_NAME") or "")
+        for path in shown_urls.served_paths(paths, static_url, script_name):
+            self.unrequested.append((block, shown_urls.shown(path, command, self.shown_statuses)))
+        if self.server is not None:
+            self.request_shown(partial(request, self.server.port), self.server.output_tail())
+
+    def request_shown(self, get: Callable[..., Response], server_output: str = "") -> None:
+        for block, url in self.unrequested:
+            response = get(url.path)
+            statuses = " or ".join(map(str, sorted(url.statuses)))
+            self.record(
+                checks.outcome(
+                    "shown-url",
+                    response.status in url.statuses,
+                    f"GET {url.path}, shown in what `{url.command}` prints, answers {statuses}",
+                    response.describe(),
+                    hint="A reader opens the URLs a page shows. Show the status it really "
+                    "answers (a curl on the page), or fix what the page does.",
+                ),
+                block,
+                server_output=server_output,
+            )
+        self.unrequested.clear()
+
     # --- the page's one server -----------------------------------------------------------
 
     def start_server(
@@ -167,6 +212,7 @@ class PageContext:
             )
         except ServerError as exc:
             raise BlockFailed("server-starts", f"`{text}` starts a server", str(exc)) from None
+        self.request_shown(partial(request, self.server.port))
         return self.server
 
     def stop_server(self) -> None:

@@ -148,6 +148,7 @@ class PageRun:
                 self.ctx.project.gunicorn_argv, cwd=self.ctx.project.root, env=env, log_path=log
             ) as server:
                 get = partial(request, server.port)
+                self.ctx.request_shown(get, server.output_tail())
                 for result in http_checks.production_http_checks(
                     get, facts, static_url, self.ctx.project.root, script_name
                 ):

@@ -110,6 +110,8 @@ def _check_output(ctx: PageContext, command: Command, block: Block, result: Comm
         ),
         block,
     )
+    if comparison.ok:
+        ctx.show_urls(block, command.text, list(command.output), result.output)
     if not comparison.ok and command.output_lines:
         first, last = command.output_lines
         ctx.verdicts[block.line].updates.append(
