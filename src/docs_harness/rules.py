@@ -76,8 +76,9 @@ RULES = (
          "Django's own static file handler and WhiteNoise is not used in development.",
          f'Move "{RUNSERVER_NOSTATIC}" directly above "{STATICFILES_APP}".'),
     Rule("WN106", "removed-api", "STORAGES",
-         "{name} was removed in WhiteNoise 4.0; importing it fails with "
-         "ModuleNotFoundError: No module named 'whitenoise.django'.",
+         "{name} was removed in WhiteNoise 4.0; importing it fails: WhiteNoise 4.0 "
+         "to 5.3 raise ImportError (the configuration is incompatible), 6.0 and "
+         "later ModuleNotFoundError: No module named 'whitenoise.django'.",
          "Use {replacement} instead.",
          found_by=CHECK_DOCS),
     Rule("WN107", "middleware-not-importable", "MIDDLEWARE",

@@ -98,10 +98,10 @@ def test_the_finished_project_serves_its_stylesheet_hashed_compressed_and_cached
         (
             "shell",
             "-c",
-            "from django.templatetags.static import static; print(static('css/site.css'))",
+            "from django.templatetags.static import static; print(static('static_demo/site.css'))",
         )
     )
-    hashed = re.search(r"/static/css/site\.[0-9a-f]{12}\.css", printed.output)
+    hashed = re.search(r"/static/static_demo/site\.[0-9a-f]{12}\.css", printed.output)
     assert hashed, printed.output
     argv = partial(project.gunicorn_argv, app="mysite.wsgi")
     with serve(
@@ -115,7 +115,7 @@ def test_the_finished_project_serves_its_stylesheet_hashed_compressed_and_cached
         assert response.header("cache-control") == FOREVER
         gzipped = get(url, headers={"Accept-Encoding": "gzip"})
         assert gzipped.header("content-encoding") == "gzip", gzipped.describe()
-        assert get("/static/css/site.css").header("cache-control") == "max-age=60, public"
+        assert get("/static/static_demo/site.css").header("cache-control") == "max-age=60, public"
 
 
 def test_the_finished_project_passes_the_system_checks(check, request):

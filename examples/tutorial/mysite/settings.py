@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "static_demo",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +73,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Django 4.2 replaced STATICFILES_STORAGE with STORAGES; 5.1 ignores the old name.
 if django.VERSION >= (4, 2):
