@@ -73,8 +73,6 @@ def pytest_configure(config: pytest.Config) -> None:
     # Children stop with the run however it ends; the run stops with nox if nox is killed.
     processes.stop_on_signals()
     environment = Environment.installed()
-    # Until this run finishes, no report may claim it did.
-    report_path(_in_rootdir(config, "--report-dir"), environment).unlink(missing_ok=True)
     store = ResultStore(
         _in_rootdir(config, "--results-dir") / f"django-{format_line(environment.line)}",
         environment_key(config.rootpath / "examples"),
@@ -83,6 +81,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUNNER_KEY] = PageRunner(
         _in_rootdir(config, "--docs-dir"), config.rootpath, environment, store
     )
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    runner = config.stash[RUNNER_KEY]
+    chosen = {
+        item.callspec.params["block"].path
+        for item in items
+        if hasattr(item, "callspec") and "block" in item.callspec.params
+    }
+    runner.select(chosen)
+    if runner.complete:
+        # Until this run finishes, no report may claim it did.
+        report_path(_in_rootdir(config, "--report-dir"), runner.environment).unlink(missing_ok=True)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -102,13 +114,24 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     if not verdicts:
         return
     path = report_path(_in_rootdir(config, "--report-dir"), runner.environment)
-    write_report(path, build_report(runner.environment, verdicts))
-    write_profile(
-        path.with_name(f"profile-{path.name}"), runner.pages, processes.started, processes.seconds
-    )
     for line in summary_lines(runner.environment, verdicts):
         terminalreporter.write_line(line)
-    terminalreporter.write_line(f"report: {path}")
+    if runner.complete:
+        write_report(path, build_report(runner.environment, verdicts))
+        write_profile(
+            path.with_name(f"profile-{path.name}"),
+            runner.pages,
+            processes.started,
+            processes.seconds,
+        )
+        terminalreporter.write_line(f"report: {path}")
+    else:
+        # The site reads a line's report as the whole docs; a part of them would hide
+        # the rest, so the last full report stays.
+        terminalreporter.write_line(
+            f"report: not written ({len(runner.selected)} of {len(runner.pages)} pages "
+            f"selected); {path} is still the last full run's"
+        )
     # pytest-examples defines --update-examples; it means the same here.
     if config.getoption("--update-examples", default=False):
         updates = [update for verdict in verdicts for update in verdict.updates]

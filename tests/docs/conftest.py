@@ -3,6 +3,7 @@
 from docs_harness.pytest_plugin import (  # noqa: F401 (hooks and fixtures pytest finds here)
     page_runner,
     pytest_addoption,
+    pytest_collection_modifyitems,
     pytest_configure,
     pytest_report_header,
     pytest_terminal_summary,

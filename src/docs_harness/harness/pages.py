@@ -54,12 +54,23 @@ class PageRunner:
         self.environment = environment
         self.store = store
         self.pages = [_page(p, display_path(p, root)) for p in sorted(docs_dir.rglob("*.md"))]
+        #: The pages this run runs: all, unless ``select`` narrowed them.
+        self.selected = list(self.pages)
         self._factory: ProjectFactory | None = None
         self._verdicts: dict[tuple[Path, int], BlockVerdict] | None = None
         self._lock = threading.Lock()
 
     def blocks(self) -> list[Block]:
         return [block for page in self.pages for block in page.blocks]
+
+    def select(self, paths: set[Path]) -> None:
+        """Run only these pages (pytest's ``-k`` chose some of their blocks), each whole
+        and in order: a block depends on the blocks above it."""
+        self.selected = [page for page in self.pages if page.path in paths or not page.blocks]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.selected) == len(self.pages)
 
     def started(self, workdir: Path) -> PageRunner:
         self._factory = ProjectFactory(workdir)
@@ -76,7 +87,8 @@ class PageRunner:
             return []
         return [
             self._verdicts[(b.path, b.line)]
-            for b in self.blocks()
+            for page in self.selected
+            for b in page.blocks
             if (b.path, b.line) in self._verdicts
         ]
 
@@ -89,7 +101,7 @@ class PageRunner:
             runs: dict[int, Future[list[BlockVerdict]]] = {}
             # The pages with the most blocks first: the longest run starts at once
             # instead of last, and the short ones fill the other cores around it.
-            for index, page in sorted(enumerate(self.pages), key=lambda p: -len(p[1].blocks)):
+            for index, page in sorted(enumerate(self.selected), key=lambda p: -len(p[1].blocks)):
                 stored = self.store.get(page.path, page.text, page.blocks) if self.store else None
                 if stored is not None:
                     page.seconds, page.reused = 0.0, True

@@ -1,0 +1,51 @@
+"""``-k`` with a page's path runs that page alone, every block of it in order, and
+leaves the last full report in place."""
+
+from __future__ import annotations
+
+import json
+
+from .test_failure_report import run_harness
+
+# The second block shows what the first one set: it passes only if the first ran.
+DEPENDENT_PAGE = """\
+# Two
+
+```python title="settings.py"
+STATIC_URL = "/assets/"
+```
+
+```console output="exact"
+$ python manage.py shell -c "from django.conf import settings; print(settings.STATIC_URL)"
+...
+/assets/
+```
+"""
+OTHER_PAGE = """\
+# One
+
+```bash
+python manage.py check
+```
+"""
+
+
+def test_selecting_one_block_runs_its_whole_page_and_no_other(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "how-to").mkdir(parents=True)
+    (docs / "one.md").write_text(OTHER_PAGE)
+    (docs / "how-to" / "two.md").write_text(DEPENDENT_PAGE)
+    reports = tmp_path / "reports"
+    full = run_harness(docs, reports)
+    assert full.returncode == 0, full.stdout
+    (report,) = reports.glob("django-*.json")
+    before = report.read_bytes()
+
+    # The page's path, as the site's records give it, picks the page's blocks.
+    chosen = run_harness(docs, reports, "-k", "how-to/two.md:7", "--fresh")
+    assert chosen.returncode == 0, chosen.stdout
+    assert "1 passed" in chosen.stdout and "2 deselected" in chosen.stdout, chosen.stdout
+    assert ": 2 executed, 0 skipped, 0 not applicable, 0 failed" in chosen.stdout
+    assert "report: not written (1 of 2 pages selected)" in chosen.stdout
+    assert report.read_bytes() == before
+    assert len(json.loads(before)["blocks"]) == 3
