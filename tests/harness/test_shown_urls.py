@@ -9,12 +9,15 @@ from .test_catches_mistakes import PRODUCTION_PAGE as SET_UP
 from .test_catches_mistakes import fence_line
 
 # {% static %} gives hashed names once DEBUG is off, as in production.
-PRODUCTION_PAGE = SET_UP + """
+PRODUCTION_PAGE = (
+    SET_UP
+    + """
 ```python title="settings.py"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ```
 """
+)
 
 SHOW_STATIC = """
 ```console output="partial"

@@ -154,7 +154,7 @@ class PageContext:
     # --- URLs the page shows ---------------------------------------------------------------
 
     @cached_property
-    def shown_statuses(self) -> dict[str, set[int]]:
+    def shown_statuses(self) -> shown_urls.Statuses:
         return shown_urls.statuses_shown(self.blocks)
 
     def show_urls(self, block: Block, command: str, shown: list[str], real: str) -> None:

@@ -23,6 +23,8 @@ _URL = re.compile(r"https?://[^\s\"'<>()]+")
 #: end it, as in HTML, JSON and Python's printed lists; not the tail of a URL or a word.
 _BARE_PATH = re.compile(r"(?<![\w.~%/:@-])(/[\w.~%/@+-]*[\w-]\.\w+)")
 _FILE_NAME = re.compile(r"[\w-]\.\w+$")
+#: normalised path -> the statuses curl commands on the page show it answering
+Statuses = dict[str, set[int]]
 _STATUS_LINE = re.compile(r"^HTTP/[\d.]+ (\d{3})\b")
 
 
@@ -64,9 +66,9 @@ def served_paths(paths: list[str], static_url: str, script_name: str = "") -> li
     return [path for path in paths if any(path.startswith(p) for p in prefixes)]
 
 
-def statuses_shown(blocks: list[Block]) -> dict[str, set[int]]:
+def statuses_shown(blocks: list[Block]) -> Statuses:
     """Normalised path -> the statuses ``curl`` commands on the page show it answering."""
-    statuses: dict[str, set[int]] = {}
+    statuses: Statuses = {}
     for block in blocks:
         if block.language != "console" or "output" not in block.options:
             continue
@@ -87,5 +89,5 @@ def statuses_shown(blocks: list[Block]) -> dict[str, set[int]]:
     return statuses
 
 
-def shown(path: str, command: str, statuses: dict[str, set[int]]) -> ShownUrl:
+def shown(path: str, command: str, statuses: Statuses) -> ShownUrl:
     return ShownUrl(path, frozenset(statuses.get(normalise(path)) or {200}), command)
