@@ -26,6 +26,7 @@ __all__ = [
     "RUNNER_KEY",
     "page_runner",
     "pytest_addoption",
+    "pytest_collection_modifyitems",
     "pytest_configure",
     "pytest_report_header",
     "pytest_terminal_summary",
