@@ -58,8 +58,8 @@ def test_a_syntax_error_points_at_the_markdown_line(run_markdown):
 
 
 def test_pip_install_of_a_package_not_in_the_environment_fails(run_markdown):
-    [verdict] = run_markdown("```bash\npython -m pip install django-storages\n```\n")
+    [verdict] = run_markdown("```bash\npython -m pip install django-debug-toolbar\n```\n")
     assert (
         verdict.status == Status.FAILED
-        and "django-storages is not installed" in verdict.failures[0].got
+        and "django-debug-toolbar is not installed" in verdict.failures[0].got
     )
