@@ -47,6 +47,14 @@ HTTP/1.1 404 Not Found
 ```
 """
 
+# What stored_name() computes for a file the manifest lacks: a name, not a file.
+LATE_NAME_SHOWN = (
+    PRODUCTION_PAGE
+    + LATE_FILE
+    + SHOW_STATIC.format(name="extra.js", shown="extra.2c3d7ebb0a1f.js")
+    + GUNICORN
+)
+
 
 def _verdicts(run_markdown, page: str):
     verdicts = run_markdown(page)
@@ -54,13 +62,7 @@ def _verdicts(run_markdown, page: str):
 
 
 def test_a_shown_hashed_name_that_answers_404_fails_the_block_that_shows_it(run_markdown):
-    # What stored_name() computes for a file the manifest lacks: a name, not a file.
-    page = (
-        PRODUCTION_PAGE
-        + LATE_FILE
-        + SHOW_STATIC.format(name="extra.js", shown="extra.2c3d7ebb0a1f.js")
-        + GUNICORN
-    )
+    page = LATE_NAME_SHOWN
     verdicts, by_line = _verdicts(run_markdown, page)
     showing = by_line[fence_line(page, "print(static('static_demo/extra.js'))")]
     assert showing.status == Status.FAILED, [(v.block.line, v.status, v.reason) for v in verdicts]
@@ -71,13 +73,7 @@ def test_a_shown_hashed_name_that_answers_404_fails_the_block_that_shows_it(run_
 
 
 def test_the_same_url_passes_when_the_page_shows_its_404(run_markdown):
-    page = (
-        PRODUCTION_PAGE
-        + LATE_FILE
-        + SHOW_STATIC.format(name="extra.js", shown="extra.2c3d7ebb0a1f.js")
-        + GUNICORN
-        + CURL_404
-    )
+    page = LATE_NAME_SHOWN + CURL_404
     verdicts, by_line = _verdicts(run_markdown, page)
     assert all(v.status in (Status.PASSED, Status.NOT_APPLICABLE) for v in verdicts), [
         (v.block.line, v.status, v.reason) for v in verdicts

@@ -23,9 +23,9 @@ _URL = re.compile(r"https?://[^\s\"'<>()]+")
 #: end it, as in HTML, JSON and Python's printed lists; not the tail of a URL or a word.
 _BARE_PATH = re.compile(r"(?<![\w.~%/:@-])(/[\w.~%/@+-]*[\w-]\.\w+)")
 _FILE_NAME = re.compile(r"[\w-]\.\w+$")
+_STATUS_LINE = re.compile(r"^HTTP/[\d.]+ (\d{3})\b")
 #: normalised path -> the statuses curl commands on the page show it answering
 Statuses = dict[str, set[int]]
-_STATUS_LINE = re.compile(r"^HTTP/[\d.]+ (\d{3})\b")
 
 
 @dataclass(frozen=True)
