@@ -167,3 +167,29 @@ def test_check_docs_stopped_by_sigterm_exits_130_and_leaves_nothing_running(tmp_
     assert run.returncode == 130, output
     assert "stopped by SIGTERM; nothing was reported" in output
     assert not alive(children), [command_of(pid) for pid in alive(children)]
+
+
+SWALLOWED_SIGNAL = """\
+import os, signal, sys
+from pathlib import Path
+from docs_harness.harness import processes
+
+processes.stop_on_signals()
+# The signal arrives while Python runs an at-fork hook, which prints and drops any
+# exception: the handler's own KeyboardInterrupt never reaches the run.
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGTERM))
+try:
+    processes.run(["true"], kind="probe", cwd=Path.cwd(), env=None, stdin="", timeout=30)
+except KeyboardInterrupt as exc:
+    sys.exit(f"interrupted: {exc}")
+sys.exit("the run went on after SIGTERM")
+"""
+
+
+def test_a_signal_whose_interrupt_is_swallowed_still_stops_the_run(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-c", SWALLOWED_SIGNAL], cwd=tmp_path, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert "Exception ignored" in run.stderr  # the handler's interrupt was indeed dropped
+    assert run.stderr.rstrip().endswith("interrupted: stopped by SIGTERM"), run.stderr

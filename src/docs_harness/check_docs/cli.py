@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             confine = _sandbox(Path(workdir), args.no_sandbox)
             if confine is not None or args.no_sandbox:
                 _check(files, Path(workdir), confine, output)
+            processes.check_not_stopped()  # a signal whose own interrupt was swallowed
     except KeyboardInterrupt as exc:
         print(f"check-docs: {exc or 'stopped'}; nothing was reported", file=sys.stderr)
         return STOPPED

@@ -27,13 +27,17 @@ from typing import IO
 _PR_SET_PDEATHSIG = 1
 
 
-class Interrupted(BaseException):
-    """The run was told to stop. A BaseException, like KeyboardInterrupt, so that no
-    ``except Exception`` turns it into a block's verdict."""
+class Interrupted(KeyboardInterrupt):
+    """The run was told to stop. A KeyboardInterrupt, so that no ``except Exception``
+    turns it into a block's verdict and whoever handles Ctrl-C handles it too: the
+    signal handler's own KeyboardInterrupt can be swallowed where Python ignores
+    exceptions (an at-fork hook, a finaliser), and this one then ends the run."""
 
 
 #: Set once the run is told to stop; nothing new starts after it.
 STOP = threading.Event()
+#: Why the run stopped ("stopped by SIGTERM"), for the message that ends it
+_stop_reason = "the run was told to stop"
 _live: set[subprocess.Popen] = set()
 _lock = threading.RLock()  # re-entered by a signal handler in the same thread
 #: What was started, by kind ("settings read", "server", "manage.py collectstatic", ...)
@@ -82,7 +86,7 @@ def _in_child(limits: Limits) -> None:
 
 def check_not_stopped() -> None:
     if STOP.is_set():
-        raise Interrupted("the run was told to stop")
+        raise Interrupted(_stop_reason)
 
 
 def start(
@@ -194,10 +198,12 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _stop_run(signum: int, frame: object) -> None:
+    global _stop_reason
     if STOP.is_set():
         return  # already stopping (nox follows Ctrl-C with SIGTERM)
+    _stop_reason = f"stopped by {signal.Signals(signum).name}"
     stop_all()
-    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+    raise Interrupted(_stop_reason)
 
 
 def stop_on_signals() -> None:
