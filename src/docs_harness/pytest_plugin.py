@@ -18,6 +18,7 @@ from .harness.pages import PageRunner
 from .harness.profile import write_profile
 from .harness.result_store import ResultStore, environment_key
 from .harness.updates import apply_updates
+from .records import build_records, records_path, write_records
 from .report import build_report, report_path, summary_lines, write_report
 from .verdicts import Environment
 from .versions import format_line
@@ -95,7 +96,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     runner.select(chosen)
     if runner.complete:
         # Until this run finishes, no report may claim it did.
-        report_path(_in_rootdir(config, "--report-dir"), runner.environment).unlink(missing_ok=True)
+        report = report_path(_in_rootdir(config, "--report-dir"), runner.environment)
+        report.unlink(missing_ok=True)
+        records_path(report.parent, format_line(runner.environment.line)).unlink(missing_ok=True)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -119,6 +122,11 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         terminalreporter.write_line(line)
     if runner.complete:
         write_report(path, build_report(runner.environment, verdicts))
+        records = [(v.record, v.reused) for v in verdicts if v.record is not None]
+        write_records(
+            records_path(path.parent, format_line(runner.environment.line)),
+            build_records(runner.environment, records),
+        )
         write_profile(
             path.with_name(f"profile-{path.name}"),
             runner.pages,

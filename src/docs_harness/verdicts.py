@@ -9,6 +9,7 @@ from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 
 from .fences import Block
+from .records import BlockRecord
 from .versions import Line, parse_line
 
 if sys.version_info >= (3, 11):
@@ -100,6 +101,8 @@ class BlockVerdict:
     failures: list[Failure] = field(default_factory=list)
     updates: list[OutputUpdate] = field(default_factory=list)
     reused: Reuse | None = None
+    #: What running it did; None for a block that did not run
+    record: BlockRecord | None = None
 
     @property
     def fix(self) -> str:

@@ -4,6 +4,11 @@ leaves the last full report in place."""
 from __future__ import annotations
 
 import json
+import shlex
+
+from docs_harness.site.record_pages import repeat_command
+from docs_harness.verdicts import Environment
+from docs_harness.versions import format_line
 
 from .test_failure_report import run_harness
 
@@ -49,3 +54,24 @@ def test_selecting_one_block_runs_its_whole_page_and_no_other(tmp_path):
     assert "report: not written (1 of 2 pages selected)" in chosen.stdout
     assert report.read_bytes() == before
     assert len(json.loads(before)["blocks"]) == 3
+
+
+def test_the_command_a_run_record_shows_runs_that_page_in_order(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "how-to").mkdir(parents=True)
+    (docs / "one.md").write_text(OTHER_PAGE)
+    (docs / "how-to" / "two.md").write_text(DEPENDENT_PAGE)
+    reports = tmp_path / "reports"
+    assert run_harness(docs, reports).returncode == 0
+    (records,) = reports.glob("records-django-*.json")
+    file = next(
+        b["file"] for b in json.loads(records.read_text())["blocks"] if "two.md" in b["file"]
+    )
+
+    command = shlex.split(repeat_command(format_line(Environment.installed().line), file))
+    # What nox hands to pytest: what follows "--".
+    again = run_harness(docs, reports, *command[command.index("--") + 1 :], "--fresh")
+
+    assert again.returncode == 0, again.stdout
+    assert "2 passed" in again.stdout and "1 deselected" in again.stdout, again.stdout
+    assert ": 2 executed, 0 skipped, 0 not applicable, 0 failed" in again.stdout

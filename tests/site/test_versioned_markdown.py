@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from docs_harness.fences import parse_blocks
+from docs_harness.records import BlockRecord, CheckRecord, CommandRun, LineRecords
 from docs_harness.report import LineReport
+from docs_harness.site.record_pages import render_records
 from docs_harness.site.versioned_markdown import SiteVersion, render_page
 
 FILE = "docs/how-to/page.md"
@@ -61,8 +63,22 @@ REPORTS = _reports(
 )
 
 
-def _render(line, reports=REPORTS, page=PAGE):
-    return render_page(page, FILE, "how-to/page.md", SiteVersion(line, reports))
+def _records(line: str, reports=REPORTS, leave_out: int | None = None) -> LineRecords:
+    """A record for each block that passed on ``line``, but the one at ``leave_out``."""
+    blocks = {}
+    for (file, number), entry in reports[line].blocks.items():
+        if entry["status"] == "passed" and number != leave_out:
+            record = BlockRecord(file, number, entry["digest"])
+            blocks[(file, number)] = (record, "2026-11-24T01:02:03+00:00", None)
+    versions = {"django": f"{line}.9", "whitenoise": "6.9.0", "python": "3.12.1"}
+    versions |= {"gunicorn": "23.0.0", "os": "Debian GNU/Linux 12 (bookworm)"}
+    return LineRecords(line, versions, Path(f"records-{line}.json"), blocks)
+
+
+def _render(line, reports=REPORTS, page=PAGE, records=None):
+    if line in reports and records is None:
+        records = _records(line, reports)
+    return render_page(page, FILE, "how-to/page.md", SiteVersion(line, reports, records))
 
 
 def test_every_line_build_badges_each_block_with_the_lines_it_passed_on():
@@ -109,7 +125,9 @@ def test_a_report_older_than_the_page_gives_no_badge_and_is_a_problem():
     ]
     assert "DEBUG = True" in rendered.markdown
     assert "```python" in rendered.markdown.split("DEBUG = True")[0].split("\n\n")[-1]
-    assert rendered.markdown.count("](../compatibility.md") == 2  # the tab block, the skipped one
+    # The skipped block; the tab block passed on 4.2, so its badge opens its record.
+    assert rendered.markdown.count("](../compatibility.md") == 1
+    assert "](../records/how-to/page.md#line-11 " in rendered.markdown
 
 
 def test_without_reports_nothing_is_badged_and_ranges_decide():
@@ -198,3 +216,55 @@ def test_a_reused_verdict_is_badged_with_the_date_of_the_run_that_produced_it():
     markdown = _render(None, reports).markdown
     assert '"Passed on Django 4.2.9 (run 2026-10-01)"' in markdown
     assert '"Passed on Django 4.2.9 (run 2026-11-24)"' in markdown  # the blocks run this time
+
+
+def test_a_badge_in_a_version_opens_its_blocks_run_record():
+    rendered = _render("4.2")
+    assert not rendered.problems
+    assert "](../records/how-to/page.md#line-5 " in rendered.markdown
+    assert "](../records/how-to/page.md#line-11 " in rendered.markdown
+    assert rendered.markdown.count("](../compatibility.md") == 1  # the skipped block
+
+
+def test_a_missing_record_is_never_linked_and_the_build_names_it():
+    rendered = _render("4.2", records=_records("4.2", leave_out=11))
+    assert "](../records/how-to/page.md#line-5 " in rendered.markdown
+    assert "#line-11" not in rendered.markdown
+    assert rendered.problems == [
+        f"{FILE}:11 passed on Django 4.2 but has no run record for this block as the page "
+        "now stands; run the examples on Django 4.2 again"
+    ]
+    # A record of other text at that line is as good as none.
+    stale = _records("4.2")
+    record, ran, reused = stale.blocks[(FILE, 11)]
+    stale.blocks[(FILE, 11)] = (BlockRecord(FILE, 11, "0" * 64), ran, reused)
+    assert "#line-11" not in _render("4.2", records=stale).markdown
+
+
+def test_a_record_page_shows_each_run_block_with_its_evidence_and_how_to_repeat_it():
+    records = _records("4.2")
+    record = records.blocks[(FILE, 5)][0]
+    record.commands.append(CommandRun(["python", "manage.py", "check"], 0, "``` not a fence"))
+    record.checks.append(CheckRecord("expected-output", True, "prints | <b>this</b> *"))
+    record.checks.append(CheckRecord("served-by-whitenoise", False, "WhiteNoise", "", True))
+    record.settings_diff = "+DEBUG = False\n"
+    record.left_out = {"exchanges": 3}
+    stale = records.blocks[(FILE, 11)][0]
+    records.blocks[(FILE, 11)] = (BlockRecord(FILE, 11, "0" * 64), "x", None)
+    blocks = parse_blocks(Path(FILE), PAGE)
+
+    page = render_records("how-to/page.md", FILE, "A page", blocks, records)
+
+    assert page.startswith("---\nsearch:\n  exclude: true\n---\n")
+    assert "# Run records on Django 4.2: A page" in page
+    assert "[A page](../../how-to/page.md)" in page
+    assert 'nox -s "test-examples(4.2)" -- -k "docs/how-to/page.md"' in page
+    assert "| gunicorn | 23.0.0 |" in page
+    assert "{#line-5}" in page and "{#line-11}" not in page  # no record of the text shown
+    assert stale.digest[:16] not in page
+    assert "````text\n``` not a fence\n````" in page  # a longer fence than the output's
+    assert "`python manage.py check` (exit status 0)" in page
+    assert "prints &#124; &lt;b&gt;this&lt;/b&gt; &#42;" in page  # a cell, not markup
+    assert "| `served-by-whitenoise` | failed, as the page shows |" in page
+    assert "```diff\n+DEBUG = False\n" in page
+    assert "3 more exchanges" in page

@@ -6,6 +6,8 @@ import http.client
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .recording import note_exchange
+
 
 @dataclass(frozen=True)
 class Response:
@@ -46,6 +48,7 @@ def _request_once(
         reply = connection.getresponse()
         body = reply.read()
         names = {k.lower(): v for k, v in reply.getheaders()}
+        note_exchange(method, path, dict(headers or {}), reply.status, names)
         return Response(reply.status, names, body)
     finally:
         connection.close()

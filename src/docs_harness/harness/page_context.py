@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 
 from ..fences import Block
+from ..records import BlockRecord, CheckRecord, bounded
 from ..verdicts import BlockVerdict, Environment, Failure, Status
 from . import checks, outputs, shown_urls
 from .checks import Blame, CheckResult
@@ -53,6 +54,8 @@ class PageContext:
     factory: ProjectFactory
     name: str
     verdicts: dict[int, BlockVerdict] = field(init=False)
+    #: block line -> what running it did (kept on the verdicts of the blocks that ran)
+    records: dict[int, BlockRecord] = field(init=False)
     #: setting name -> the block that last changed it
     changed_by: dict[str, Block] = field(default_factory=dict)
     #: block line -> checks seen failing that the block shows failing (``fails=``)
@@ -70,6 +73,10 @@ class PageContext:
 
     def __post_init__(self) -> None:
         self.verdicts = {block.line: BlockVerdict(block) for block in self.blocks}
+        self.records = {
+            block.line: BlockRecord(block.path.as_posix(), block.line, block.digest)
+            for block in self.blocks
+        }
 
     @property
     def project(self) -> Project:
@@ -97,6 +104,16 @@ class PageContext:
         verdict = self.verdicts[block.line]
         if result.name not in verdict.checks:
             verdict.checks.append(result.name)
+        self.records[block.line].add(
+            "checks",
+            CheckRecord(
+                result.name,
+                result.ok,
+                bounded(result.expected),
+                bounded(result.got),
+                as_shown=result.name in shown_failing(block) and not stops,
+            ),
+        )
         if result.name in shown_failing(block) and not stops:
             # The page shows this going wrong; it must go wrong.
             self.failed_as_shown.setdefault(block.line, set()).update(

@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypedDict, cast
 
 from . import forkserver, processes
 from .collect_cache import CollectCache
+from .recording import note_command
 from .settings_merge import apply_snippet, delete_settings
 
 PROJECT = "mysite"
@@ -32,6 +33,8 @@ FACTS_SCRIPT = Path(__file__).with_name("django_facts.py")
 #: The example app and project-level static folder every page's project gets.
 EXAMPLE = Path(__file__).with_name("example")
 COMMAND_TIMEOUT = 180
+#: Kinds of command the harness runs for itself, not because a page says so: no record
+_UNRECORDED = ("settings read", "startproject")
 
 
 class WhiteNoiseConfig(TypedDict, total=False):
@@ -225,6 +228,8 @@ def run_command(
             argv, kind=kind, cwd=cwd, env=env, stdin=stdin, timeout=COMMAND_TIMEOUT
         )
     processes.spent(kind, time.perf_counter() - start)
+    if not kind.endswith(_UNRECORDED):
+        note_command(argv, returncode, output)
     return CommandResult(tuple(argv), returncode, output)
 
 
@@ -334,11 +339,11 @@ class Project:
             raise SettingsError(report["error"])
         return report["settings"]
 
-    def settings_diff(self) -> str:
+    def settings_diff(self, after: str = "the page") -> str:
         diff = difflib.unified_diff(
             self.pristine_settings.splitlines(keepends=True),
             self.settings_path.read_text().splitlines(keepends=True),
             fromfile="settings.py (startproject)",
-            tofile="settings.py (after the page)",
+            tofile=f"settings.py (after {after})",
         )
         return "".join(diff)

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from ..fences import Block
+from ..records import BlockRecord
 from ..verdicts import BlockVerdict, OutputUpdate, Reuse, Status
 
 PACKAGE = Path(__file__).resolve().parents[1]
 #: Bumped when the stored format changes, so old entries miss instead of misreading.
-FORMAT = 1
+FORMAT = 2
 
 
 def _hash_tree(digest: Any, root: Path) -> None:
@@ -143,6 +144,7 @@ def _entry_of(verdict: BlockVerdict) -> dict[str, Any]:
         "reason": verdict.reason,
         "checks": verdict.checks,
         "updates": [vars(update) for update in verdict.updates],
+        "record": verdict.record.to_json() if verdict.record else None,
     }
 
 
@@ -169,6 +171,7 @@ def _verdicts_from(data: dict[str, Any], blocks: list[Block]) -> list[BlockVerdi
                     for update in item["updates"]
                 ],
                 reused=Reuse(data["key"], str(data["finished"])),
+                record=BlockRecord.from_json(item["record"]) if item["record"] else None,
             )
         )
     return verdicts

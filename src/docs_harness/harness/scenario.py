@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..fences import Block
+from ..records import bounded
 from ..rules import STORAGE_SETTINGS, WHITENOISE_MIDDLEWARE, rule
 from ..verdicts import BlockVerdict, Environment, Status
 from ..versions import format_line
@@ -25,6 +26,7 @@ from .checks import CheckResult
 from .fetch import request
 from .page_context import BlockFailed, PageContext, shown_failing
 from .project import Facts, ProjectFactory
+from .recording import recording
 from .servers import ServerError, serve
 
 
@@ -55,19 +57,22 @@ class PageRun:
                 self.ctx.set(block, Status.SKIPPED, f"not run: {failed.location} failed before it")
                 continue
             try:
-                apply_block(self.ctx, block)
+                with recording(self.ctx.records[block.line]):
+                    apply_block(self.ctx, block)
             except BlockFailed as exc:
                 self.ctx.record(exc.result, block, server_output=exc.server_output, stops=True)
                 failed = block
             except Exception as exc:  # a timeout, a broken reply: still this block's failure
                 self.ctx.record(_unexpected(exc, "applying the block"), block)
                 failed = block
+            self._note_settings(block)
         self.ctx.stop_server()
         if to_apply and failed is None:
-            try:
-                self._check_the_result(to_apply[-1])
-            except Exception as exc:
-                self.ctx.record(_unexpected(exc, "checking the result"), to_apply[-1])
+            with recording(self.ctx.records[to_apply[-1].line]):
+                try:
+                    self._check_the_result(to_apply[-1])
+                except Exception as exc:
+                    self.ctx.record(_unexpected(exc, "checking the result"), to_apply[-1])
         for block in to_apply:
             missing = shown_failing(block) - self.ctx.failed_as_shown.get(block.line, set())
             if missing and self.ctx.verdicts[block.line].status not in (
@@ -83,7 +88,16 @@ class PageRun:
                     ),
                     block,
                 )
+        for block in to_apply:
+            verdict = self.ctx.verdicts[block.line]
+            if verdict.status in (Status.PASSED, Status.FAILED):
+                verdict.record = self.ctx.records[block.line]
         return [self.ctx.verdicts[block.line] for block in self.blocks]
+
+    def _note_settings(self, block: Block) -> None:
+        if self.ctx.has_project:
+            diff = self.ctx.project.settings_diff(after=f"line {block.line}")
+            self.ctx.records[block.line].settings_diff = bounded(diff)
 
     def _needs_running(self, block: Block) -> bool:
         if block.error:

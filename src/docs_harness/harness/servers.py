@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..records import bounded
 from . import processes
+from .recording import note_command
 
 READY_TIMEOUT = 30.0
 
@@ -66,6 +68,7 @@ def serve(
         start = log.tell()  # the log may hold an earlier server's output
         process = processes.start(argv, kind="server", cwd=cwd, env=env, stdout=log)
     server = Server(port, log_path, start)
+    noted = note_command(argv, None, "")
     try:
         ready = time.perf_counter()
         _wait_until_ready(process, server)
@@ -74,6 +77,8 @@ def serve(
     finally:
         processes.stop(process)
         processes.forget(process)
+        if noted is not None:
+            noted.output = bounded(server.own_output())
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:

@@ -36,6 +36,7 @@ from .fetch import request
 from .packages import installed_problem
 from .page_context import BlockFailed, PageContext, at_line
 from .project import CommandResult, run_command
+from .recording import note_command
 
 Run = Callable[[PageContext, Command, Block, bool], "CommandResult | None"]
 
@@ -210,6 +211,11 @@ def _collectstatic(
     output = cache.get(key, ctx.project.root, static_root)
     if output is not None:
         ctx.record(CheckResult("collectstatic-reused", True), block)
+        note_command(
+            ctx.project.manage_argv(command.args), 0, output,
+            "not run again: STATIC_ROOT and this output were copied from an identical "
+            "collectstatic earlier in the same run (same files, settings and arguments)",
+        )  # fmt: skip
         return CommandResult(tuple(command.args), 0, output)
     result = run()
     if result.ok:

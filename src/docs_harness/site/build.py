@@ -26,8 +26,11 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from ..fences import parse_blocks
+from ..records import load_records
 from ..report import load_reports
 from .compatibility import MATRIX_MARKER, compatibility_table
+from .record_pages import is_record_page, page_title, record_uri, render_records
 from .versioned_markdown import COMPATIBILITY_PAGE, SiteVersion, render_page
 
 log = logging.getLogger("mkdocs.hooks.site")
@@ -53,7 +56,13 @@ class SiteBuild:
         if outside := [known for known in reports if known not in self.expected]:
             log.info(f"Ignoring reports for Django {', '.join(outside)}: not in the matrix")
             reports = {known: report for known, report in reports.items() if known in self.expected}
-        self.version = SiteVersion(line, reports)
+        records = load_records(report_dir).get(line) if line and report_dir.is_dir() else None
+        self.version = SiteVersion(line, reports, records)
+        if line is not None and records is None:
+            log.warning(
+                f"No run records for Django {line} in {report_dir}: badges cannot link "
+                f'to them. Run nox -s "test-examples({line})" to make them.'
+            )
         if missing := [known for known in self.expected if known not in reports]:
             log.info(
                 f"No harness report for Django {', '.join(missing)} in {report_dir}: "
@@ -63,10 +72,36 @@ class SiteBuild:
             log.info(f"Building the version of the site for Django {line}")
             config["extra"]["django_line"] = line
 
+    def record_pages(self, sources: dict[str, str], docs_dir: str) -> dict[str, str]:
+        """``records/<page>.md`` for each page with blocks that have a run record, by
+        src_uri; ``sources`` holds each page's whole file by its src_uri."""
+        records = self.version.records
+        if records is None:
+            return {}
+        pages = {}
+        for src_uri, source in sources.items():
+            file = self._file(src_uri, docs_dir).as_posix()
+            blocks = [
+                block
+                for block in parse_blocks(Path(file), source)
+                if records.record(file, block.line, block.digest)
+            ]
+            if blocks:
+                title = page_title(source, src_uri)
+                pages[record_uri(src_uri)] = render_records(src_uri, file, title, blocks, records)
+        log.info(f"Run records of Django {records.line}: {len(pages)} pages, from {records.path}")
+        return pages
+
+    def _file(self, src_uri: str, docs_dir: str) -> Path:
+        """The page as reports name it: ``docs/...`` from the repository's root."""
+        docs = Path(docs_dir).resolve()
+        return (docs.relative_to(self.root) if docs.is_relative_to(self.root) else docs) / src_uri
+
     def page_markdown(self, markdown: str, src_uri: str, source: str, docs_dir: str) -> str:
         """``source`` is the whole file; MkDocs has cut its front matter off ``markdown``."""
-        docs = Path(docs_dir).resolve()
-        file = (docs.relative_to(self.root) if docs.is_relative_to(self.root) else docs) / src_uri
+        if is_record_page(src_uri):
+            return markdown
+        file = self._file(src_uri, docs_dir)
         # Reports count lines from the top of the file.
         skipped = source[: len(source) - len(markdown)].count("\n")
         if not source.endswith(markdown):

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..fences import TAB_LINE, Block, parse_blocks
+from ..records import LineRecords
 from ..report import LineReport
 from ..verdicts import Status
 from ..versions import RangeError, parse_line, range_from_tab_label
+from .record_pages import record_link
 
 COMPATIBILITY_PAGE = "compatibility.md"
 
@@ -29,6 +31,8 @@ class SiteVersion:
 
     line: str | None
     reports: dict[str, LineReport]
+    #: The run records of ``line``'s run, if it left any
+    records: LineRecords | None = None
 
 
 @dataclass
@@ -51,7 +55,7 @@ def render_page(markdown: str, file: str, src_uri: str, version: SiteVersion) ->
     blocks = parse_blocks(Path(file), markdown)
     for block in reversed(blocks):
         start, end = block.line - 1, min(block.end, len(lines))
-        shown = _block_as_shown(block, lines[start:end], file, link, version, page)
+        shown = _block_as_shown(block, lines[start:end], file, src_uri, link, version, page)
         if page.hidden and page.hidden[-1] is block:
             end = _end_of_annotations(block, lines, end)
         lines[start:end] = shown
@@ -64,7 +68,13 @@ def render_page(markdown: str, file: str, src_uri: str, version: SiteVersion) ->
 
 
 def _block_as_shown(
-    block: Block, fence: list[str], file: str, link: str, version: SiteVersion, page: RenderedPage
+    block: Block,
+    fence: list[str],
+    file: str,
+    src_uri: str,
+    link: str,
+    version: SiteVersion,
+    page: RenderedPage,
 ) -> list[str]:
     indent = " " * block.indent
     results = {
@@ -80,8 +90,29 @@ def _block_as_shown(
             return ["", indent + note, ""]
         entry = results.get(version.line)
         page.passing += bool(entry and entry["status"] == Status.PASSED)
+        link = _record_link(block, file, src_uri, entry, version, page) or link
     badge = _badge(results, version.reports, link)
     return ["", indent + badge, "", *fence] if badge else fence
+
+
+def _record_link(
+    block: Block,
+    file: str,
+    src_uri: str,
+    entry: dict | None,
+    version: SiteVersion,
+    page: RenderedPage,
+) -> str | None:
+    """In a version for one line, a passed block's badge opens its run record there."""
+    if not entry or entry["status"] != Status.PASSED:
+        return None
+    if version.records and version.records.record(file, block.line, block.digest):
+        return record_link(src_uri, block)
+    page.problems.append(
+        f"{block.location} passed on Django {version.line} but has no run record "
+        f"for this block as the page now stands; run the examples on Django {version.line} again"
+    )
+    return None
 
 
 def _end_of_annotations(block: Block, lines: list[str], end: int) -> int:
