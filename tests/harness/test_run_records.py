@@ -102,6 +102,9 @@ def test_each_block_that_ran_has_its_commands_http_checks_and_settings(tmp_path)
     assert exchanges, by_line[curl]
     revalidated = [e for e in exchanges if "If-None-Match" in e["request_headers"]]
     assert revalidated and revalidated[0]["status"] == 304
+    # The headers as sent, with those http.client adds.
+    assert revalidated[0]["request_headers"]["Host"].startswith("127.0.0.1:")
+    assert revalidated[0]["request_headers"]["Accept-Encoding"] == "identity"
     sent = revalidated[0]["request_headers"]["If-None-Match"]
     assert sent == revalidated[0]["response_headers"]["etag"]
 

@@ -48,7 +48,16 @@ def _request_once(
         reply = connection.getresponse()
         body = reply.read()
         names = {k.lower(): v for k, v in reply.getheaders()}
-        note_exchange(method, path, dict(headers or {}), reply.status, names)
+        note_exchange(method, path, _sent(port, headers or {}), reply.status, names)
         return Response(reply.status, names, body)
     finally:
         connection.close()
+
+
+def _sent(port: int, headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers http.client sends: ours, with the Host it adds and, when we name no
+    encoding, the ``Accept-Encoding: identity`` it adds."""
+    sent = {"Host": f"127.0.0.1:{port}"}
+    if not any(name.lower() == "accept-encoding" for name in headers):
+        sent["Accept-Encoding"] = "identity"
+    return {**sent, **headers}
