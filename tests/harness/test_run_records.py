@@ -83,6 +83,7 @@ def test_each_block_that_ran_has_its_commands_http_checks_and_settings(tmp_path)
     server, curled, production = by_line[curl]["commands"]
     assert "gunicorn" in server["argv"] and server["exit_status"] is None
     assert "gunicorn" in production["argv"] and production["exit_status"] is None
+    assert "after its last block" in production["note"] and not server["note"]
     assert "Listening at: http://127.0.0.1:" in server["output"]  # added when it stopped
     assert curled["argv"][-1].endswith("/static/static_demo/app.js")
     assert (

@@ -159,8 +159,10 @@ class PageRun:
             env["SCRIPT_NAME"] = script_name
         try:
             with serve(
-                self.ctx.project.gunicorn_argv, cwd=self.ctx.project.root, env=env, log_path=log
-            ) as server:
+                self.ctx.project.gunicorn_argv, cwd=self.ctx.project.root, env=env, log_path=log,
+                note="Not a command of the page: after its last block, the project is "
+                "served with DEBUG = False and checked over HTTP.",
+            ) as server:  # fmt: skip
                 get = partial(request, server.port)
                 self.ctx.request_shown(get, server.output_tail())
                 for result in http_checks.production_http_checks(

@@ -58,8 +58,10 @@ def serve(
     cwd: Path,
     env: Mapping[str, str],
     log_path: Path,
+    note: str = "",
 ) -> Iterator[Server]:
-    """Start a server, wait until it accepts connections, stop it on the way out."""
+    """Start a server, wait until it accepts connections, stop it on the way out.
+    ``note`` says in the block's run record why it runs, if the page did not start it."""
     port = free_port()
     argv = list(argv_for_port(port))
     with log_path.open("ab") as log:
@@ -68,7 +70,7 @@ def serve(
         start = log.tell()  # the log may hold an earlier server's output
         process = processes.start(argv, kind="server", cwd=cwd, env=env, stdout=log)
     server = Server(port, log_path, start)
-    noted = note_command(argv, None, "")
+    noted = note_command(argv, None, "", note)
     try:
         ready = time.perf_counter()
         _wait_until_ready(process, server)

@@ -142,7 +142,7 @@ def _block_section(
 def _command(argv: list[str], exit_status: int | None, output: str, note: str) -> list[str]:
     shown = " ".join(argv)
     if exit_status is None:
-        status = "a server: it ran on for the blocks after it, and this is all it printed"
+        status = "a server; what it printed until it was stopped"
     else:
         status = f"exit status {exit_status}"
     lines = [f"`{_code(shown)}` ({status})", ""]
