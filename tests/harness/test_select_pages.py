@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from pathlib import Path
 
 from docs_harness.site.record_pages import repeat_command
 from docs_harness.verdicts import Environment
@@ -35,12 +36,17 @@ python manage.py check
 """
 
 
-def test_selecting_one_block_runs_its_whole_page_and_no_other(tmp_path):
+def _two_pages(tmp_path: Path) -> tuple[Path, Path]:
+    """Docs of two pages, and where their reports go."""
     docs = tmp_path / "docs"
     (docs / "how-to").mkdir(parents=True)
     (docs / "one.md").write_text(OTHER_PAGE)
     (docs / "how-to" / "two.md").write_text(DEPENDENT_PAGE)
-    reports = tmp_path / "reports"
+    return docs, tmp_path / "reports"
+
+
+def test_selecting_one_block_runs_its_whole_page_and_no_other(tmp_path):
+    docs, reports = _two_pages(tmp_path)
     full = run_harness(docs, reports)
     assert full.returncode == 0, full.stdout
     (report,) = reports.glob("django-*.json")
@@ -57,11 +63,7 @@ def test_selecting_one_block_runs_its_whole_page_and_no_other(tmp_path):
 
 
 def test_the_command_a_run_record_shows_runs_that_page_in_order(tmp_path):
-    docs = tmp_path / "docs"
-    (docs / "how-to").mkdir(parents=True)
-    (docs / "one.md").write_text(OTHER_PAGE)
-    (docs / "how-to" / "two.md").write_text(DEPENDENT_PAGE)
-    reports = tmp_path / "reports"
+    docs, reports = _two_pages(tmp_path)
     assert run_harness(docs, reports).returncode == 0
     (records,) = reports.glob("records-django-*.json")
     file = next(
