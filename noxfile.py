@@ -271,12 +271,35 @@ def docs_deploy(session: nox.Session) -> None:
     _publish(session, "--branch", "gh-pages", "--push", *session.posargs)
 
 
+#: What the site tests inject into pages (axe-core), installed by npm from the lock file.
+NODE_LOCK = ROOT / "package-lock.json"
+NODE_INSTALLED = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: The lock file npm ci last installed from; npm ci removes node_modules, and so this.
+NODE_STAMP = ROOT / "node_modules" / ".installed-package-lock.json"
+
+
+def _npm_ci(session: nox.Session) -> None:
+    """npm ci when axe-core is missing or package-lock.json changed since it was installed.
+
+    Not a session.install step: it runs under -R (--no-install) too.
+    """
+    lock = NODE_LOCK.read_bytes()
+    if NODE_INSTALLED.is_file() and NODE_STAMP.is_file() and NODE_STAMP.read_bytes() == lock:
+        return
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    NODE_STAMP.write_bytes(lock)
+
+
 @nox.session(name="test-site", python=DOCS_PYTHON)
 def test_site(session: nox.Session) -> None:
     """Publish every version to a local bare remote, then test it in Chromium."""
     session.install("-e", ".", "--group", "site-tests")
+    _npm_ci(session)
+    # -- tests/site/test_x.py runs that file alone; other arguments go with all of tests/site.
+    named = any(Path(arg.split("::")[0]).exists() for arg in session.posargs)
     session.run(
-        "python", "-m", "pytest", "tests/site", *session.posargs, env=SITE_ENV,
+        "python", "-m", "pytest", *([] if named else ["tests/site"]), *session.posargs,
+        env=SITE_ENV,
     )  # fmt: skip
 
 
