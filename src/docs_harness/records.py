@@ -143,7 +143,6 @@ def build_records(
         "django": environment.django,
         "whitenoise": environment.whitenoise,
         "python": environment.python,
-        "python_build": platform.python_implementation(),
         "gunicorn": _gunicorn(),
         "os": _system(),
         "finished": finished,
