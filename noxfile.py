@@ -296,7 +296,7 @@ def test_site(session: nox.Session) -> None:
     session.install("-e", ".", "--group", "site-tests")
     _npm_ci(session)
     # -- tests/site/test_x.py runs that file alone; other arguments go with all of tests/site.
-    named = any(Path(arg.split("::")[0]).exists() for arg in session.posargs)
+    named = any(arg.startswith("tests/site/") for arg in session.posargs)
     session.run(
         "python", "-m", "pytest", *([] if named else ["tests/site"]), *session.posargs,
         env=SITE_ENV,

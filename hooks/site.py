@@ -5,6 +5,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from docs_harness.site.build import SiteBuild
 from docs_harness.site.fence_options import hide_harness_options
+from docs_harness.site.record_pages import is_record_page
 
 _build = SiteBuild()
 
@@ -26,6 +27,8 @@ def on_files(files, config, **kwargs):
 
 def on_page_markdown(markdown, page, config, **kwargs):
     # Order matters: versioning reads the fence options that are then hidden.
+    if is_record_page(page.file.src_uri):
+        return markdown  # generated: what a run printed, shown as it was
     markdown = _build.page_markdown(
         markdown, page.file.src_uri, page.file.content_string, config["docs_dir"]
     )

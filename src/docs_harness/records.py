@@ -72,6 +72,9 @@ class CheckRecord:
     got: str = ""
     #: The page shows this check failing (``fails=``), so failing is what it must do
     as_shown: bool = False
+    #: The line of the block whose record holds this check's commands and requests,
+    #: when the check landed on another block (the one it blames)
+    evidence_at: int | None = None
 
 
 @dataclass
@@ -87,6 +90,9 @@ class BlockRecord:
     settings_diff: str = ""
     #: What the lists left out, by list name
     left_out: dict[str, int] = field(default_factory=dict)
+    #: The block's verdict, and when the run of its page finished
+    status: str = ""
+    ran: str = ""
 
     def add(self, kind: str, item: Any) -> None:
         items = getattr(self, kind)
@@ -109,7 +115,13 @@ class BlockRecord:
             checks=[CheckRecord(**item) for item in data["checks"]],
             settings_diff=str(data["settings_diff"]),
             left_out={str(k): int(v) for k, v in data.get("left_out", {}).items()},
+            status=str(data["status"]),
+            ran=str(data["ran"]),
         )
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def records_path(report_dir: Path, line: str) -> Path:
@@ -136,22 +148,17 @@ def _system() -> str:
 def build_records(
     environment: Environment, blocks: list[tuple[BlockRecord, Reuse | None]]
 ) -> dict[str, Any]:
-    """The records file of one run: its versions, then each block's record with the
-    date of the run that made it and, for a reused verdict, that run's key and date."""
-    finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """The records file of one run: its versions, then each block's record (which says
+    when its page's run finished) and, for a reused verdict, that run's key and date."""
     return {
         "django": environment.django,
         "whitenoise": environment.whitenoise,
         "python": environment.python,
         "gunicorn": _gunicorn(),
         "os": _system(),
-        "finished": finished,
+        "finished": now(),
         "blocks": [
-            {
-                **record.to_json(),
-                "ran": reused.finished if reused else finished,
-                "reused": asdict(reused) if reused else None,
-            }
+            {**record.to_json(), "reused": asdict(reused) if reused else None}
             for record, reused in blocks
         ],
     }
@@ -165,8 +172,8 @@ def write_records(path: Path, records: dict[str, Any]) -> None:
 # --- reading (the site) -------------------------------------------------------------
 
 
-#: A block's record as read back: the record, when it ran, its reused origin or None
-Found = tuple[BlockRecord, str, "dict[str, str] | None"]
+#: A block's record as read back, and its reused origin or None
+Found = tuple[BlockRecord, "dict[str, str] | None"]
 
 
 @dataclass(frozen=True)
@@ -188,26 +195,23 @@ class RecordsError(ValueError):
     """A records file that cannot be read; the message names the file."""
 
 
-def load_records(report_dir: Path) -> dict[str, LineRecords]:
-    """Every ``records-django-<X.Y>.json`` in ``report_dir``, by line."""
-    found = {}
-    for path in sorted(report_dir.glob("records-django-*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            line = format_line(parse_line(data["django"]))
-            versions = {
-                name: str(data.get(name) or "?")
-                for name in ("django", "whitenoise", "python", "gunicorn", "os", "finished")
-            }
-            blocks = {
-                (item["file"], item["line"]): (
-                    BlockRecord.from_json(item),
-                    str(item["ran"]),
-                    item.get("reused"),
-                )
-                for item in data["blocks"]
-            }
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise RecordsError(f"{path}: not a records file ({exc!r})") from exc
-        found[line] = LineRecords(line, versions, path, blocks)
-    return found
+def load_records(report_dir: Path, line: str) -> LineRecords | None:
+    """``records-django-<line>.json`` in ``report_dir``; None if there is none."""
+    path = records_path(report_dir, line)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if format_line(parse_line(data["django"])) != line:
+            raise ValueError(f"it is for Django {data['django']}")
+        versions = {
+            name: str(data.get(name) or "?")
+            for name in ("django", "whitenoise", "python", "gunicorn", "os", "finished")
+        }
+        blocks = {
+            (item["file"], item["line"]): (BlockRecord.from_json(item), item.get("reused"))
+            for item in data["blocks"]
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RecordsError(f"{path}: not a records file ({exc!r})") from exc
+    return LineRecords(line, versions, path, blocks)

@@ -66,7 +66,8 @@ def test_each_block_that_ran_has_its_commands_http_checks_and_settings(tmp_path)
     # The last block is for other lines: it did not run, so it has no record.
     assert sorted(by_line) == [settings, collect, curl]
     assert all(
-        item["reused"] is None and item["ran"] == data["finished"] for item in by_line.values()
+        item["reused"] is None and item["status"] == "passed" and item["ran"] <= data["finished"]
+        for item in by_line.values()
     )
     assert all(item["digest"] == blocks[line].digest for line, item in by_line.items())
 
@@ -123,12 +124,15 @@ def test_a_reused_verdict_keeps_the_record_of_the_run_that_made_it(tmp_path):
 
     assert second["finished"] >= first["finished"]
     for before, after in zip(first["blocks"], second["blocks"], strict=True):
-        assert after["reused"] is not None and after["ran"] == before["ran"] == first["finished"]
-        assert after["reused"]["finished"] == first["finished"]
+        # The date the record gives is its first run's, the one the reuse names.
+        assert after["reused"] is not None and after["ran"] == before["ran"]
+        assert after["reused"]["finished"] == before["ran"] <= first["finished"]
         assert {k: v for k, v in after.items() if k not in ("reused",)} == {
             k: v for k, v in before.items() if k not in ("reused",)
         }
-    assert load_records(reports)[format_line(Environment.installed().line)].blocks
+    line = format_line(Environment.installed().line)
+    read = load_records(reports, line)
+    assert read is not None and len(read.blocks) == len(second["blocks"])
 
 
 def test_a_record_is_bounded_and_says_what_it_left_out():

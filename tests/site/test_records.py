@@ -70,7 +70,7 @@ def test_a_badge_opens_its_record_with_the_command_and_the_header_the_page_shows
 
     section = _section_text(tab, block)
     assert f"Line {block.line}" in section and "passed" in section
-    assert "curl --no-progress-meter -I -H Accept-Encoding: br" in section
+    assert "curl --no-progress-meter -I -H 'Accept-Encoding: br' http://127.0.0.1:" in section
     assert "Content-Encoding: br" in section  # the header the page talks about, as served
     assert "WhiteNoise | 6.7.0" in tab.inner_text("article").replace("\t", " | ")
     command = tab.locator(".md-content pre", has_text="test-examples").first.inner_text()

@@ -69,7 +69,8 @@ def _records(line: str, reports=REPORTS, leave_out: int | None = None) -> LineRe
     for (file, number), entry in reports[line].blocks.items():
         if entry["status"] == "passed" and number != leave_out:
             record = BlockRecord(file, number, entry["digest"])
-            blocks[(file, number)] = (record, "2026-11-24T01:02:03+00:00", None)
+            record.status, record.ran = "passed", "2026-11-24T01:02:03+00:00"
+            blocks[(file, number)] = (record, None)
     versions = {"django": f"{line}.9", "whitenoise": "6.9.0", "python": "3.12.1"}
     versions |= {"gunicorn": "23.0.0", "os": "Debian GNU/Linux 12 (bookworm)"}
     return LineRecords(line, versions, Path(f"records-{line}.json"), blocks)
@@ -236,8 +237,7 @@ def test_a_missing_record_is_never_linked_and_the_build_names_it():
     ]
     # A record of other text at that line is as good as none.
     stale = _records("4.2")
-    record, ran, reused = stale.blocks[(FILE, 11)]
-    stale.blocks[(FILE, 11)] = (BlockRecord(FILE, 11, "0" * 64), ran, reused)
+    stale.blocks[(FILE, 11)] = (BlockRecord(FILE, 11, "0" * 64, status="passed"), None)
     assert "#line-11" not in _render("4.2", records=stale).markdown
 
 
@@ -245,12 +245,13 @@ def test_a_record_page_shows_each_run_block_with_its_evidence_and_how_to_repeat_
     records = _records("4.2")
     record = records.blocks[(FILE, 5)][0]
     record.commands.append(CommandRun(["python", "manage.py", "check"], 0, "``` not a fence"))
-    record.checks.append(CheckRecord("expected-output", True, "prints | <b>this</b> *"))
+    record.commands.append(CommandRun(["curl", "-H", "Accept-Encoding: br", "`x`"], 0, ""))
+    record.checks.append(CheckRecord("expected-output", True, "prints | <b>it's</b> *"))
     record.checks.append(CheckRecord("served-by-whitenoise", False, "WhiteNoise", "", True))
+    record.checks.append(CheckRecord("etag-304", True, "304", evidence_at=11))
     record.settings_diff = "+DEBUG = False\n"
     record.left_out = {"exchanges": 3}
-    stale = records.blocks[(FILE, 11)][0]
-    records.blocks[(FILE, 11)] = (BlockRecord(FILE, 11, "0" * 64), "x", None)
+    records.blocks[(FILE, 11)] = (BlockRecord(FILE, 11, "0" * 64, status="passed"), None)
     blocks = parse_blocks(Path(FILE), PAGE)
 
     page = render_records("how-to/page.md", FILE, "A page", blocks, records)
@@ -258,13 +259,16 @@ def test_a_record_page_shows_each_run_block_with_its_evidence_and_how_to_repeat_
     assert page.startswith("---\nsearch:\n  exclude: true\n---\n")
     assert "# Run records on Django 4.2: A page" in page
     assert "[A page](../../how-to/page.md)" in page
-    assert 'nox -s "test-examples(4.2)" -- -k "docs/how-to/page.md"' in page
+    assert 'nox -s "test-examples(4.2)" -- -k "docs/how-to/page.md" --fresh' in page
     assert "| gunicorn | 23.0.0 |" in page
     assert "{#line-5}" in page and "{#line-11}" not in page  # no record of the text shown
-    assert stale.digest[:16] not in page
+    assert "0" * 16 not in page
     assert "````text\n``` not a fence\n````" in page  # a longer fence than the output's
     assert "`python manage.py check` (exit status 0)" in page
-    assert "prints &#124; &lt;b&gt;this&lt;/b&gt; &#42;" in page  # a cell, not markup
+    # Quoted as a shell would; a span longer than the backticks inside it.
+    assert "``curl -H 'Accept-Encoding: br' '`x`'``" in page
+    assert "prints &#124; &lt;b&gt;it's&lt;/b&gt; &#42;" in page  # a cell, not markup
     assert "| `served-by-whitenoise` | failed, as the page shows |" in page
+    assert "| `etag-304` | passed (run under [line 11](#line-11)) |" in page
     assert "```diff\n+DEBUG = False\n" in page
     assert "3 more exchanges" in page

@@ -57,7 +57,8 @@ def _request_once(
 def _sent(port: int, headers: Mapping[str, str]) -> dict[str, str]:
     """The headers http.client sends: ours, with the Host it adds and, when we name no
     encoding, the ``Accept-Encoding: identity`` it adds."""
-    sent = {"Host": f"127.0.0.1:{port}"}
-    if not any(name.lower() == "accept-encoding" for name in headers):
+    ours = {name.lower() for name in headers}
+    sent = {} if "host" in ours else {"Host": f"127.0.0.1:{port}"}
+    if "accept-encoding" not in ours:
         sent["Accept-Encoding"] = "identity"
     return {**sent, **headers}

@@ -112,6 +112,7 @@ class PageContext:
                 bounded(result.expected),
                 bounded(result.got),
                 as_shown=result.name in shown_failing(block) and not stops,
+                evidence_at=current.line if block is not current else None,
             ),
         )
         if result.name in shown_failing(block) and not stops:

@@ -11,6 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import records
 from ..fences import Block
 from ..verdicts import BlockVerdict, Environment
 from . import processes
@@ -124,8 +125,13 @@ class PageRunner:
         start = time.perf_counter()
         verdicts = run_page(page.blocks, self.environment, factory, name)
         page.seconds = time.perf_counter() - start
+        finished = records.now()
+        for verdict in verdicts:
+            if verdict.record is not None:
+                verdict.record.ran = finished
         if self.store is not None:
-            self.store.put(page.path, page.text, verdicts)  # only reached if the page finished
+            # Only reached if the page finished; a reuse then says the same date.
+            self.store.put(page.path, page.text, verdicts, finished)
         return verdicts
 
 

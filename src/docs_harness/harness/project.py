@@ -12,6 +12,7 @@ import difflib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -212,23 +213,34 @@ def run_command(
     command is forked from a warm interpreter when it can be (see ``forkserver``); a
     confined one never is: it starts inside its confinement."""
     start = time.perf_counter()
-    if confine is not None:
-        kind = f"confined {kind}"
-        returncode, output = processes.run(
-            confine.argv(argv, cwd), kind=kind, cwd=cwd, env=env, stdin=stdin,
-            timeout=confine.timeout, limits=confine.limits,
-        )  # fmt: skip
-    elif env is not None and forkserver.forkable(argv):
-        kind = f"forked {kind}"
-        returncode, output = forkserver.run(
-            argv, kind=kind, cwd=cwd, env=env, stdin=stdin, timeout=COMMAND_TIMEOUT
-        )
-    else:
-        returncode, output = processes.run(
-            argv, kind=kind, cwd=cwd, env=env, stdin=stdin, timeout=COMMAND_TIMEOUT
-        )
+    recorded = not kind.endswith(_UNRECORDED)
+    try:
+        if confine is not None:
+            kind = f"confined {kind}"
+            returncode, output = processes.run(
+                confine.argv(argv, cwd), kind=kind, cwd=cwd, env=env, stdin=stdin,
+                timeout=confine.timeout, limits=confine.limits,
+            )  # fmt: skip
+        elif env is not None and forkserver.forkable(argv):
+            kind = f"forked {kind}"
+            returncode, output = forkserver.run(
+                argv, kind=kind, cwd=cwd, env=env, stdin=stdin, timeout=COMMAND_TIMEOUT
+            )
+        else:
+            returncode, output = processes.run(
+                argv, kind=kind, cwd=cwd, env=env, stdin=stdin, timeout=COMMAND_TIMEOUT
+            )
+    except subprocess.TimeoutExpired as exc:
+        if recorded:
+            shown = (
+                exc.output.decode(errors="replace") if isinstance(exc.output, bytes) else exc.output
+            )
+            note_command(
+                argv, None, shown or "", f"did not finish within {exc.timeout:.0f} s; stopped"
+            )
+        raise
     processes.spent(kind, time.perf_counter() - start)
-    if not kind.endswith(_UNRECORDED):
+    if recorded:
         note_command(argv, returncode, output)
     return CommandResult(tuple(argv), returncode, output)
 

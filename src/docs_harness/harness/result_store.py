@@ -116,8 +116,11 @@ class ResultStore:
             return None
         return data if data.get("key") == page_key(self.environment, page, text) else None
 
-    def put(self, page: Path, text: bytes, verdicts: list[BlockVerdict]) -> None:
-        """Keep a finished page's verdicts, unless a block failed."""
+    def put(
+        self, page: Path, text: bytes, verdicts: list[BlockVerdict], finished: str | None = None
+    ) -> None:
+        """Keep a finished page's verdicts, unless a block failed. ``finished``: when the
+        page's run ended (now, unless said)."""
         if any(v.status == Status.FAILED for v in verdicts):
             self._entry_path(page).unlink(missing_ok=True)
             return
@@ -125,7 +128,7 @@ class ResultStore:
         entry = {
             "key": key,
             "page": page.as_posix(),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": finished or datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "verdicts": [_entry_of(v) for v in verdicts],
         }
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -92,10 +92,12 @@ class PageRun:
             verdict = self.ctx.verdicts[block.line]
             if verdict.status in (Status.PASSED, Status.FAILED):
                 verdict.record = self.ctx.records[block.line]
+                verdict.record.status = str(verdict.status)
         return [self.ctx.verdicts[block.line] for block in self.blocks]
 
     def _note_settings(self, block: Block) -> None:
-        if self.ctx.has_project:
+        # Evidence only: a settings.py that cannot be read fails the next block, not this.
+        if self.ctx.has_project and self.ctx.project.settings_path.is_file():
             diff = self.ctx.project.settings_diff(after=f"line {block.line}")
             self.ctx.records[block.line].settings_diff = bounded(diff)
 

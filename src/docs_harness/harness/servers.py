@@ -68,9 +68,9 @@ def serve(
         log.write(f"$ {' '.join(argv)}\n".encode())
         log.flush()
         start = log.tell()  # the log may hold an earlier server's output
+        noted = note_command(argv, None, "", note)  # noted even if it cannot start
         process = processes.start(argv, kind="server", cwd=cwd, env=env, stdout=log)
     server = Server(port, log_path, start)
-    noted = note_command(argv, None, "", note)
     try:
         ready = time.perf_counter()
         _wait_until_ready(process, server)

@@ -30,7 +30,7 @@ from ..fences import parse_blocks
 from ..records import load_records
 from ..report import load_reports
 from .compatibility import MATRIX_MARKER, compatibility_table
-from .record_pages import is_record_page, page_title, record_uri, render_records
+from .record_pages import page_title, record_uri, render_records
 from .versioned_markdown import COMPATIBILITY_PAGE, SiteVersion, render_page
 
 log = logging.getLogger("mkdocs.hooks.site")
@@ -56,7 +56,7 @@ class SiteBuild:
         if outside := [known for known in reports if known not in self.expected]:
             log.info(f"Ignoring reports for Django {', '.join(outside)}: not in the matrix")
             reports = {known: report for known, report in reports.items() if known in self.expected}
-        records = load_records(report_dir).get(line) if line and report_dir.is_dir() else None
+        records = load_records(report_dir, line) if line else None
         self.version = SiteVersion(line, reports, records)
         if line is not None and records is None:
             log.warning(
@@ -99,8 +99,6 @@ class SiteBuild:
 
     def page_markdown(self, markdown: str, src_uri: str, source: str, docs_dir: str) -> str:
         """``source`` is the whole file; MkDocs has cut its front matter off ``markdown``."""
-        if is_record_page(src_uri):
-            return markdown
         file = self._file(src_uri, docs_dir)
         # Reports count lines from the top of the file.
         skipped = source[: len(source) - len(markdown)].count("\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import shlex
 from collections.abc import Iterable
 
 from ..fences import Block
@@ -40,8 +41,9 @@ def record_link(src_uri: str, block: Block) -> str:
 
 
 def repeat_command(line: str, file: str) -> str:
-    """Re-runs one page, whole and in order, on one line, from a clone."""
-    return f'nox -s "test-examples({line})" -- -k "{file}"'
+    """Re-runs one page, whole and in order, on one line; ``--fresh``: even where
+    stored verdicts would be reused."""
+    return f'nox -s "test-examples({line})" -- -k "{file}" --fresh'
 
 
 def page_title(source: str, src_uri: str) -> str:
@@ -79,7 +81,7 @@ def render_records(
         "## Repeat it",
         "",
         f"From a clone of this guide's repository, this runs the page's blocks in order on "
-        f"Django {line} and says what failed, if anything:",
+        f"Django {line}, reusing no earlier result, and says what failed, if anything:",
         "",
         "```bash",
         repeat_command(line, file),
@@ -93,15 +95,12 @@ def render_records(
     return "\n".join(parts) + "\n"
 
 
-def _block_section(
-    block: Block, record: BlockRecord, ran: str, reused: dict[str, str] | None
-) -> list[str]:
-    failed = [check for check in record.checks if not check.ok and not check.as_shown]
-    verdict = "failed" if failed else "passed"
+def _block_section(block: Block, record: BlockRecord, reused: dict[str, str] | None) -> list[str]:
     parts = [
-        f"## Line {block.line}: `{block.language or 'text'}` block {verdict} {{#{anchor(block)}}}",
+        f"## Line {block.line}: `{block.language or 'text'}` block {record.status} "
+        f"{{#{anchor(block)}}}",
         "",
-        f"Run on {_date(ran)}. Block digest `{record.digest[:16]}`.",
+        f"Run on {_date(record.ran)}. Block digest `{record.digest[:16]}`.",
         "",
     ]
     if reused:
@@ -129,6 +128,9 @@ def _block_section(
         result = (
             "failed, as the page shows" if check.as_shown else ("passed" if check.ok else "failed")
         )
+        if check.evidence_at is not None:
+            # Checked while a later block ran; its commands and requests are there.
+            result += f" (run under [line {check.evidence_at}](#line-{check.evidence_at}))"
         got = _cell(check.got) or ("as expected" if check.ok or check.as_shown else "")
         parts.append(f"| `{check.name}` | {result} | {_cell(check.expected)} | {got} |")
     parts.append("")
@@ -140,12 +142,11 @@ def _block_section(
 
 
 def _command(argv: list[str], exit_status: int | None, output: str, note: str) -> list[str]:
-    shown = " ".join(argv)
     if exit_status is None:
-        status = "a server; what it printed until it was stopped"
+        status = "it did not exit by itself: what it printed until it was stopped"
     else:
         status = f"exit status {exit_status}"
-    lines = [f"`{_code(shown)}` ({status})", ""]
+    lines = [f"{_code(shlex.join(argv))} ({status})", ""]
     if note:
         lines += [f"_{note}_", ""]
     return lines + _fenced("text", output.rstrip() or "(no output)")
@@ -165,15 +166,21 @@ def _fenced(language: str, text: str) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    """A table cell: one line, nothing read as Markdown or HTML."""
+    """A table cell: one line, nothing read as Markdown or HTML. HTML's own characters
+    first, so that the references made for Markdown's are not escaped again."""
     if not text:
         return ""
-    escaped = re.sub(r"[\\`*_{}\[\]()#+!~|]", lambda m: f"&#{ord(m[0])};", html.escape(text))
+    escaped = html.escape(text, quote=False)
+    escaped = re.sub(r"[\\`*_{}\[\]()#+!~|]", lambda m: f"&#{ord(m[0])};", escaped)
     return f"<code>{escaped.replace(chr(10), '<br>')}</code>"
 
 
 def _code(text: str) -> str:
-    return text.replace("`", "'")
+    """An inline code span of ``text`` as it is, backticks included."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def _date(stamp: str) -> str:
