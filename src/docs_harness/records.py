@@ -121,6 +121,7 @@ class BlockRecord:
 
 
 def now() -> str:
+    """A run's finish time as reports, records and the result store write it (UTC)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 

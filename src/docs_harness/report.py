@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+from .records import now
 from .verdicts import BlockVerdict, Environment, Status
 from .versions import format_line, parse_line
 
@@ -58,7 +58,7 @@ def build_report(
         "django": environment.django,
         "whitenoise": environment.whitenoise,
         "python": environment.python,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": now(),
         "blocks": [_block_entry(verdict, fixes) for verdict in verdicts],
     }
 

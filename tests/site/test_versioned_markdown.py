@@ -256,6 +256,8 @@ def test_a_record_page_shows_each_run_block_with_its_evidence_and_how_to_repeat_
 
     page = render_records("how-to/page.md", FILE, "A page", blocks, records)
 
+    assert page is not None
+
     assert page.startswith("---\nsearch:\n  exclude: true\n---\n")
     assert "# Run records on Django 4.2: A page" in page
     assert "[A page](../../how-to/page.md)" in page
@@ -272,3 +274,11 @@ def test_a_record_page_shows_each_run_block_with_its_evidence_and_how_to_repeat_
     assert "| `etag-304` | passed (run under [line 11](#line-11)) |" in page
     assert "```diff\n+DEBUG = False\n" in page
     assert "3 more exchanges" in page
+
+
+def test_a_page_with_no_record_of_its_blocks_as_they_stand_gets_no_record_page():
+    records = _records("4.2")
+    for key, (record, reused) in list(records.blocks.items()):
+        records.blocks[key] = (BlockRecord(record.file, record.line, "0" * 64), reused)
+    blocks = parse_blocks(Path(FILE), PAGE)
+    assert render_records("how-to/page.md", FILE, "A page", blocks, records) is None

@@ -213,7 +213,7 @@ def run_command(
     command is forked from a warm interpreter when it can be (see ``forkserver``); a
     confined one never is: it starts inside its confinement."""
     start = time.perf_counter()
-    recorded = not kind.endswith(_UNRECORDED)
+    recorded = kind not in _UNRECORDED
     try:
         if confine is not None:
             kind = f"confined {kind}"

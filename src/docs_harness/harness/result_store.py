@@ -16,13 +16,12 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any
 
 from ..fences import Block
-from ..records import BlockRecord
+from ..records import BlockRecord, now
 from ..verdicts import BlockVerdict, OutputUpdate, Reuse, Status
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -128,7 +127,7 @@ class ResultStore:
         entry = {
             "key": key,
             "page": page.as_posix(),
-            "finished": finished or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": finished or now(),
             "verdicts": [_entry_of(v) for v in verdicts],
         }
         self.folder.mkdir(parents=True, exist_ok=True)

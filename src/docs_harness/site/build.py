@@ -81,14 +81,10 @@ class SiteBuild:
         pages = {}
         for src_uri, source in sources.items():
             file = self._file(src_uri, docs_dir).as_posix()
-            blocks = [
-                block
-                for block in parse_blocks(Path(file), source)
-                if records.record(file, block.line, block.digest)
-            ]
-            if blocks:
-                title = page_title(source, src_uri)
-                pages[record_uri(src_uri)] = render_records(src_uri, file, title, blocks, records)
+            blocks = parse_blocks(Path(file), source)
+            page = render_records(src_uri, file, page_title(source, src_uri), blocks, records)
+            if page is not None:
+                pages[record_uri(src_uri)] = page
         log.info(f"Run records of Django {records.line}: {len(pages)} pages, from {records.path}")
         return pages
 

@@ -53,8 +53,17 @@ def page_title(source: str, src_uri: str) -> str:
 
 def render_records(
     src_uri: str, file: str, title: str, blocks: Iterable[Block], records: LineRecords
-) -> str:
-    """The Markdown of the page's record page; ``blocks`` are those that have a record."""
+) -> str | None:
+    """The Markdown of the page's record page, or None when none of ``blocks`` has a
+    record of its text as it stands."""
+    sections = [
+        line
+        for block in blocks
+        if (found := records.record(file, block.line, block.digest))
+        for line in _block_section(block, *found)
+    ]
+    if not sections:
+        return None
     versions = records.versions
     line = records.line
     back = posixpath.relpath(src_uri, posixpath.dirname(record_uri(src_uri)))
@@ -88,11 +97,7 @@ def render_records(
         "```",
         "",
     ]
-    for block in blocks:
-        found = records.record(file, block.line, block.digest)
-        if found is not None:
-            parts += _block_section(block, *found)
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts + sections) + "\n"
 
 
 def _block_section(block: Block, record: BlockRecord, reused: dict[str, str] | None) -> list[str]:
